@@ -1,0 +1,160 @@
+/*
+ * The kernel's memory and string routines (include/lib/string.h). Plain byte
+ * loops: small, obviously correct, and fast enough for boot-time and console
+ * use. GCC also calls memcpy/memset/memmove/memcmp on its own.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lib/string.h>
+#include <tessera/errno.h>
+
+/*
+ * At -O2 GCC recognises a byte loop as "memset" or "memcpy" and replaces it
+ * with a call to that very function, which here would recurse forever.
+ */
+#define no_libcall_loops __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+no_libcall_loops
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+/* Copies backwards when dst lies above src, so overlapping moves work. */
+no_libcall_loops
+void *memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if ((uintptr_t)d <= (uintptr_t)s) {
+		while (n--)
+			*d++ = *s++;
+		return dst;
+	}
+	d += n;
+	s += n;
+	while (n--)
+		*--d = *--s;
+	return dst;
+}
+
+no_libcall_loops
+void *memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+no_libcall_loops
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a;
+	const unsigned char *y = b;
+
+	for (; n; n--, x++, y++) {
+		if (*x != *y)
+			return *x - *y;
+	}
+	return 0;
+}
+
+no_libcall_loops
+size_t strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return (size_t)(p - s);
+}
+
+/* Reads at most max bytes, so s need not be terminated. */
+no_libcall_loops
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+/* Characters compare as unsigned char, as C requires. */
+int strcmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a;
+	const unsigned char *y = (const unsigned char *)b;
+
+	while (*x && *x == *y) {
+		x++;
+		y++;
+	}
+	return *x - *y;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	const unsigned char *x = (const unsigned char *)a;
+	const unsigned char *y = (const unsigned char *)b;
+
+	for (; n; n--, x++, y++) {
+		if (*x != *y || !*x)
+			return *x - *y;
+	}
+	return 0;
+}
+
+/* Searching for '\0' finds the terminator, as in C. */
+char *strchr(const char *s, int c)
+{
+	char ch = (char)c;
+
+	for (;; s++) {
+		if (*s == ch)
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char *strrchr(const char *s, int c)
+{
+	char ch = (char)c;
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == ch)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
+/*
+ * Linux's strscpy: returns the length copied (without the NUL), or -E2BIG
+ * if src did not fit; dst is terminated whenever size > 0. Never reads src
+ * beyond size bytes.
+ */
+long strscpy(char *dst, const char *src, size_t size)
+{
+	size_t i;
+
+	if (size == 0)
+		return -E2BIG;
+	for (i = 0; i < size - 1 && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+	if (i == size - 1 && src[i])
+		return -E2BIG;
+	return (long)i;
+}
