@@ -68,6 +68,15 @@ one-by-one:
 	$(Q)set -e; for g in $(MAKECMDGOALS); do $(MAKE) -f $(srctree)/Makefile $$g; done
 else
 
+# `make run` and `make check` install what is missing before anything else
+# (kconfiglib is needed just to read the configuration).
+ifneq ($(filter run check,$(MAKECMDGOALS)),)
+deps-status := $(shell $(srctree)/scripts/deps ensure >&2; echo $$?)
+ifneq ($(deps-status),0)
+$(error scripts/deps could not install the packages above)
+endif
+endif
+
 include $(srctree)/scripts/Makefile.config
 
 # Any goal that is neither a config target nor config-free needs .config.
