@@ -7,6 +7,7 @@
 #define TESSERA_KTEST_H
 
 #include <tessera/compiler.h>
+#include <tessera/types.h>
 
 struct ktest {
 	const char *suite;
