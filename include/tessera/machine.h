@@ -11,5 +11,7 @@
 
 __noreturn void machine_halt(void);
 __noreturn void machine_exit(int status);
+/* qemu_exit.c, linked only with CONFIG_QEMU_DEBUG_EXIT; returns if the device is absent. */
+void qemu_exit(int status);
 
 #endif
