@@ -2,6 +2,7 @@
  * start_kernel(): the boot sequence, one step per line, in order. Read it as
  * the table of contents of the kernel; Documentation/boot.md walks through it.
  */
+#include <acpi/acpi.h>
 #include <tessera/bootinfo.h>
 #include <tessera/cmdline.h>
 #include <tessera/console.h>
@@ -10,7 +11,12 @@
 #include <tessera/machine.h>
 #include <tessera/printk.h>
 #include <tessera/setup.h>
+#include <tessera/irq.h>
+#include <tessera/time.h>
+#include <asm/cpu.h>
 #include <asm/tsc.h>
+#include <rtc/rtc.h>
+#include <tty/tty.h>
 #include <lib/string.h>
 
 #define INIT_PATH_MAX 128
@@ -33,13 +39,23 @@ void start_kernel(u32 mb2_magic, u32 mb2_info_phys)
 	boot_info_init(mb2_magic, mb2_info_phys);
 	cmdline_parse(boot_info.cmdline);       /* before consoles: console= picks them */
 	console_init(&boot_info);               /* replays the log so far */
+	cpu_init();                             /* GDT, TSS, IDT: exceptions are reported from here on */
 	tsc_init();                             /* timestamps from here on */
 	boot_info_log(&boot_info);
+	acpi_init(&boot_info);                  /* MADT for the APIC, FADT for power-off */
+	irq_chip_init(&boot_info);              /* PIC or APIC, every line masked */
+	time_init();                            /* the periodic tick at CONFIG_HZ */
+	irq_enable();                           /* controller and tick are ready */
+	if (IS_ENABLED(CONFIG_RTC_CMOS))
+		rtc_init();
+	tty_init();                             /* keyboard and serial input: needs irq_request() */
 
 	if (IS_ENABLED(CONFIG_KTEST)) {
 		ktest_crash_main();
 		ktest_main();
 	}
+	time_report();                          /* "timer: N ticks in 100 ms": the boot tests check it */
 	pr_info("init: no user space yet (init=%s); boot complete, idling\n", init_path);
+	tty_console_echo();                     /* CONFIG_KERNEL_CONSOLE_ECHO: until there is a shell */
 	machine_halt();
 }

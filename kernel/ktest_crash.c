@@ -7,9 +7,12 @@
 #include <tessera/errno.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
+#include <asm/page.h>
 #include <lib/string.h>
 
 #define CRASH_NAME_MAX 32
+/* Past the 8 MiB of the image that head32.asm maps: a read there is a #PF. */
+#define CRASH_UNMAPPED_ADDR (KERNEL_VMA + 512 * 1024 * 1024UL)
 
 static char crash_what[CRASH_NAME_MAX];
 
@@ -32,6 +35,38 @@ static __noinline void crash_bug_inner(int really)
 	BUG_ON(really);
 }
 
+static __noinline unsigned long crash_pf_inner(void)
+{
+	return *(volatile unsigned long *)CRASH_UNMAPPED_ADDR;
+}
+
+static __noinline void crash_ud_inner(void)
+{
+	__asm__ __volatile__("ud2");
+}
+
+/* In asm: a C division by zero is undefined, and GCC drops it. */
+static __noinline void crash_de_inner(void)
+{
+	unsigned int lo = 100, hi = 0, zero = 0;
+
+	__asm__ __volatile__("divl %[zero]" : "+a"(lo), "+d"(hi) : [zero] "r"(zero));
+}
+
+/* A limit no stack reaches, so the compiler sees no infinite recursion. */
+static volatile unsigned long crash_depth_limit = ~0UL;
+
+/* Under a page per frame, so the overflow lands in the guard page. */
+static __noinline unsigned long crash_stack_inner(unsigned long depth)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)depth;
+	if (depth >= crash_depth_limit)
+		return 0;
+	return crash_stack_inner(depth + 1) + frame[0];
+}
+
 void ktest_crash_main(void)
 {
 	if (!crash_what[0])
@@ -41,5 +76,13 @@ void ktest_crash_main(void)
 		crash_panic_inner();
 	if (strcmp(crash_what, "bug") == 0)
 		crash_bug_inner(1);
+	if (strcmp(crash_what, "pf") == 0)
+		crash_pf_inner();
+	if (strcmp(crash_what, "ud") == 0)
+		crash_ud_inner();
+	if (strcmp(crash_what, "de") == 0)
+		crash_de_inner();
+	if (strcmp(crash_what, "stack") == 0)
+		crash_stack_inner(0);
 	pr_err("ktest: unknown crash= trigger '%s'\n", crash_what);
 }

@@ -1,9 +1,12 @@
 /*
  * 8250/16550 UART console (ttyS0): polled output at CONFIG_SERIAL_8250_BAUD,
- * 8 data bits, no parity, one stop bit. Register layout: PC16550D data sheet.
+ * 8 data bits, no parity, one stop bit; received bytes arrive by interrupt
+ * and go to the console TTY. Register layout: PC16550D data sheet.
  */
 #include <tessera/console.h>
 #include <tessera/errno.h>
+#include <tessera/irq.h>
+#include <tty/tty.h>
 #include <asm/io.h>
 
 #define UART_BASE        CONFIG_SERIAL_8250_PORT
@@ -20,6 +23,14 @@
 #define MCR_DTR_RTS      0x03
 #define MCR_LOOPBACK     0x1e              /* loopback with OUT1/OUT2/RTS */
 #define LSR_THR_EMPTY    0x20
+#define LSR_DATA_READY   0x01
+#define IER_RX_AVAIL     0x01              /* interrupt when a byte arrives */
+#define MCR_OUT2         0x08              /* PC wiring: gates the UART's IRQ line */
+#define UART_IIR         (UART_BASE + 2)   /* read; FCR when written */
+#define COM1_IRQ         4                 /* 0x3f8 and 0x3e8 use IRQ 4, */
+#define COM2_IRQ         3                 /* 0x2f8 and 0x2e8 use IRQ 3 */
+#define COM2_PORT_BIT    0x100             /* the bit that tells them apart */
+#define RX_BYTES_PER_IRQ 64
 #define LOOPBACK_BYTE    0xae
 #define TX_SPIN_LIMIT    100000
 
@@ -61,6 +72,31 @@ static int serial_probe(const struct boot_info *bi)
 		return -ENODEV;
 	outb(UART_MCR, MCR_DTR_RTS);
 	serial_ready = true;
+	return 0;
+}
+
+static void serial_rx_irq(struct pt_regs *regs, void *ctx)
+{
+	for (int i = 0; i < RX_BYTES_PER_IRQ && (inb(UART_LSR) & LSR_DATA_READY); i++)
+		tty_input_char(inb(UART_DATA));
+}
+
+int serial8250_rx_init(void)
+{
+	unsigned int irq = (UART_BASE & COM2_PORT_BIT) ? COM1_IRQ : COM2_IRQ;
+	int err;
+
+	if (!serial_ready)
+		return -ENODEV;
+	/* Drop what arrived before anyone listened, and any stale interrupt. */
+	for (int i = 0; i < RX_BYTES_PER_IRQ && (inb(UART_LSR) & LSR_DATA_READY); i++)
+		inb(UART_DATA);
+	inb(UART_IIR);
+	err = irq_request(irq, serial_rx_irq, NULL);
+	if (err)
+		return err;
+	outb(UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(UART_IER, IER_RX_AVAIL);
 	return 0;
 }
 

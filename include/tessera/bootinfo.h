@@ -65,6 +65,7 @@ struct boot_info {
 	u32 rsdp_len;
 	u8 rsdp_revision;             /* 1: ACPI 1.0 RSDP, 2: ACPI 2.0+ XSDP */
 	u64 info_size;                /* total_size of the multiboot2 block */
+	u64 info_phys;                /* its physical address (set by boot_info_init) */
 };
 
 /* Set by start_kernel() once the multiboot2 block is parsed. */

@@ -34,6 +34,7 @@ int boot_info_init(u32 magic, u32 info_phys)
 	}
 	/* Everything below 4 GiB is mapped; the parser checks the rest. */
 	err = mb2_parse(phys_to_virt(info_phys), BOOT_DIRECT_MAP_LIMIT - info_phys, &boot_info);
+	boot_info.info_phys = info_phys;        /* the page allocator keeps the block reserved */
 	if (err < 0) {
 		pr_err("boot: malformed multiboot2 info (error %d); continuing without it\n", err);
 		boot_info.cmdline = "";

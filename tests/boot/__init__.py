@@ -1,0 +1,4 @@
+"""
+Boot tests and the helpers they share: build.py (configurations into O=
+folders), qemu.py (guest, serial, monitor), image.py, checks.py.
+"""

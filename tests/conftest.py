@@ -1,0 +1,80 @@
+"""
+Session fixtures for every test tier: each kernel configuration is built
+once per session into build/test/<name> (reused across sessions, so
+rebuilds are incremental) and guests are started through one factory.
+"""
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from boot import build as kbuild  # noqa: E402
+from boot import qemu as kqemu  # noqa: E402
+
+DEFCONFIGS = sorted(p.name for p in (kbuild.REPO / "configs").glob("*_defconfig"))
+
+# Named configurations the tests share; each defconfig is also one.
+CONFIGS = {
+    "allno": dict(target="allnoconfig"),
+    "allyes": dict(target="allyesconfig"),
+    "novga": dict(defconfig="qemu_defconfig", fragment=["# CONFIG_VGA_CONSOLE is not set"]),
+}
+CONFIGS.update({d[:-len("_defconfig")]: dict(defconfig=d) for d in DEFCONFIGS})
+
+
+class Kernels:
+    """Builds on first use and remembers the result (or the failure)."""
+
+    def __init__(self):
+        self.done = {}
+        self.isos = {}
+
+    def __call__(self, name):
+        if name not in self.done:
+            try:
+                self.done[name] = kbuild.build(name, **CONFIGS[name])
+            except kbuild.BuildError as e:
+                self.done[name] = e
+        result = self.done[name]
+        if isinstance(result, Exception):
+            pytest.fail("building %s failed:\n%s" % (name, result), pytrace=False)
+        return result
+
+    def iso(self, name, cmdline):
+        """An ISO of configuration name booting with cmdline (built once)."""
+        key = (name, cmdline)
+        if key not in self.isos:
+            tag = re.sub(r"[^A-Za-z0-9]+", "-", cmdline).strip("-") or "default"
+            self.isos[key] = self(name).iso_with_cmdline(cmdline, tag)
+        return self.isos[key]
+
+
+@pytest.fixture(scope="session")
+def kernels():
+    return Kernels()
+
+
+@pytest.fixture
+def boot(request):
+    """boot(iso) starts a guest; it is killed when the test ends.
+
+    The serial log is kept in build/test/logs/<test>.log for post-mortems.
+    """
+    guests = []
+    logdir = kbuild.BUILD_ROOT / "logs"
+    logdir.mkdir(parents=True, exist_ok=True)
+
+    def start(iso, **kw):
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        if guests:
+            name += "-%d" % len(guests)
+        q = kqemu.Qemu(iso, log_path=logdir / (name + ".log"), **kw)
+        guests.append(q)
+        return q.start()
+
+    yield start
+    for q in guests:
+        q.kill()
