@@ -10,9 +10,14 @@
 #include <tessera/ktest.h>
 #include <tessera/machine.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <tessera/setup.h>
+#include <tessera/thread.h>
 #include <tessera/irq.h>
 #include <tessera/time.h>
+#include <mm/heap.h>
+#include <mm/pmm.h>
+#include <mm/vmm.h>
 #include <asm/cpu.h>
 #include <asm/tsc.h>
 #include <rtc/rtc.h>
@@ -42,10 +47,14 @@ void start_kernel(u32 mb2_magic, u32 mb2_info_phys)
 	cpu_init();                             /* GDT, TSS, IDT: exceptions are reported from here on */
 	tsc_init();                             /* timestamps from here on */
 	boot_info_log(&boot_info);
+	pmm_init(&boot_info);                   /* page allocator over RAM below 4 GiB */
+	paging_init();                          /* own page tables, W^X; then RAM above 4 GiB */
+	heap_init();                            /* kmalloc: needs the page allocator and the direct map */
 	acpi_init(&boot_info);                  /* MADT for the APIC, FADT for power-off */
 	irq_chip_init(&boot_info);              /* PIC or APIC, every line masked */
 	time_init();                            /* the periodic tick at CONFIG_HZ */
 	irq_enable();                           /* controller and tick are ready */
+	sched_init();                           /* from here boot runs as a thread; needs heap and tick */
 	if (IS_ENABLED(CONFIG_RTC_CMOS))
 		rtc_init();
 	tty_init();                             /* keyboard and serial input: needs irq_request() */
@@ -57,5 +66,5 @@ void start_kernel(u32 mb2_magic, u32 mb2_info_phys)
 	time_report();                          /* "timer: N ticks in 100 ms": the boot tests check it */
 	pr_info("init: no user space yet (init=%s); boot complete, idling\n", init_path);
 	tty_console_echo();                     /* CONFIG_KERNEL_CONSOLE_ECHO: until there is a shell */
-	machine_halt();
+	kthread_exit(0);                        /* the idle thread takes over the halt loop */
 }

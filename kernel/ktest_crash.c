@@ -8,6 +8,9 @@
 #include <tessera/panic.h>
 #include <tessera/printk.h>
 #include <asm/page.h>
+#include <mm/heap.h>
+#include <mm/pmm.h>
+#include <mm/vmm.h>
 #include <lib/string.h>
 
 #define CRASH_NAME_MAX 32
@@ -67,6 +70,39 @@ static __noinline unsigned long crash_stack_inner(unsigned long depth)
 	return crash_stack_inner(depth + 1) + frame[0];
 }
 
+/* W^X (mm/paging.c): kernel text is read-only ... */
+static __noinline void crash_wx_text_inner(void)
+{
+	volatile u8 *text = (volatile u8 *)crash_panic_inner;
+
+	pr_notice("ktest: writing to kernel text at %p: must be a page fault\n", text);
+	*text = 0xc3;
+}
+
+/* ... and the heap and the direct map are not executable. */
+static __noinline void crash_exec_inner(void *buf, const char *where)
+{
+	if (!buf) {
+		pr_err("ktest: no memory from %s to execute\n", where);
+		return;
+	}
+	if (!paging_nx_enabled()) {
+		pr_err("ktest: this CPU has no NX: %s cannot be made non-executable\n", where);
+		return;
+	}
+	*(volatile u8 *)buf = 0xc3;             /* ret: harmless if it did run */
+	pr_notice("ktest: calling %s at %p: must be a page fault\n", where, buf);
+	((void (*)(void))buf)();
+	pr_err("ktest: executed code in %s: W^X is broken\n", where);
+}
+
+static void *crash_direct_map_page(void)
+{
+	phys_addr_t pa = pmm_alloc_pages(0);
+
+	return pa == PMM_NO_PAGE ? NULL : phys_to_virt(pa);
+}
+
 void ktest_crash_main(void)
 {
 	if (!crash_what[0])
@@ -84,5 +120,15 @@ void ktest_crash_main(void)
 		crash_de_inner();
 	if (strcmp(crash_what, "stack") == 0)
 		crash_stack_inner(0);
+	if (strcmp(crash_what, "wx_text") == 0)
+		crash_wx_text_inner();
+	if (strcmp(crash_what, "nx_heap") == 0) {
+		crash_exec_inner(kmalloc(64, GFP_KERNEL), "the heap");
+		return;
+	}
+	if (strcmp(crash_what, "nx_direct") == 0) {
+		crash_exec_inner(crash_direct_map_page(), "the direct map");
+		return;
+	}
 	pr_err("ktest: unknown crash= trigger '%s'\n", crash_what);
 }

@@ -1,13 +1,13 @@
 /*
- * Kernel threads: the control block, the kernel stack with a guard page
- * below it, the first frame switch_to() resumes, exit and join with
- * reference counting, and the list of all threads for accounting.
+ * Kernel threads: the control block, the kernel stack (mm/kstack.c, with an
+ * unmapped guard page below), the first frame switch_to() resumes, exit and
+ * join with reference counting, and the list of all threads for accounting.
  */
 #include <asm/page.h>
 #include <asm/switch_to.h>
 #include <lib/string.h>
 #include <mm/heap.h>
-#include <mm/pmm.h>
+#include <mm/vmm.h>
 #include <tessera/errno.h>
 #include <tessera/irq.h>
 #include <tessera/panic.h>
@@ -16,19 +16,6 @@
 #include <tessera/thread.h>
 #include "sched/internal.h"
 
-/*
- * The stack is 2^THREAD_STACK_ORDER pages from the page allocator: the
- * lowest is the guard, the rest the stack. Until the kernel has a virtual
- * memory map the guard cannot be unmapped (it is inside the direct map), so
- * its top words hold a canary that every switch checks: an overflow is
- * caught at the next switch rather than at the faulting write.
- */
-#define THREAD_STACK_ORDER  2
-#define STACK_CANARY        0x57ac4ca7a5757ac4ULL
-#define STACK_CANARY_WORDS  16
-
-_Static_assert((1 << THREAD_STACK_ORDER) == THREAD_STACK_PAGES + 1,
-	       "stack allocation is the stack plus one guard page");
 /* switch.asm's offsets. */
 _Static_assert(offsetof(struct thread, rsp) == 0, "THREAD_RSP");
 _Static_assert(offsetof(struct thread, fs_base) == 8, "THREAD_FS_BASE");
@@ -75,53 +62,31 @@ static void init_tcb(struct thread *t, const char *name, int tid)
 	fpu_init_state(t->fpu);
 }
 
-static u64 *guard_canary(struct thread *t)
-{
-	return (u64 *)t->stack_base - STACK_CANARY_WORDS;
-}
-
+/* In the kernel virtual area with an unmapped guard page below: overflows fault. */
 static int alloc_stack(struct thread *t)
 {
-	phys_addr_t pa = pmm_alloc_pages(THREAD_STACK_ORDER);
-	u8 *base;
-	u64 *canary;
+	u8 *base = kstack_alloc(THREAD_STACK_PAGES);
 
-	if (pa == PMM_NO_PAGE)
+	if (!base)
 		return -ENOMEM;
-	base = phys_to_virt(pa);
-	t->stack_base = base + PAGE_SIZE;
-	t->stack_top = (u64)base + (PAGE_SIZE << THREAD_STACK_ORDER);
-	canary = guard_canary(t);
-	for (int i = 0; i < STACK_CANARY_WORDS; i++)
-		canary[i] = STACK_CANARY;
+	t->stack_base = base;
+	t->stack_top = (u64)base + THREAD_STACK_PAGES * PAGE_SIZE;
 	return 0;
 }
 
 static void free_stack(struct thread *t)
 {
-	pmm_free_pages(virt_to_phys((u8 *)t->stack_base - PAGE_SIZE), THREAD_STACK_ORDER);
-}
-
-void thread_check_stack(struct thread *t)
-{
-	u64 *canary;
-
-	if (t->flags & THREAD_BOOT)
-		return;             /* the boot stack's guard page is really unmapped */
-	canary = guard_canary(t);
-	for (int i = 0; i < STACK_CANARY_WORDS; i++)
-		if (canary[i] != STACK_CANARY)
-			panic("kernel stack overflow in thread %s (tid %d): guard page written",
-			      t->name, t->tid);
+	kstack_free(t->stack_base, THREAD_STACK_PAGES);
 }
 
 /* The first switch_to() into t pops this and returns into thread_entry_asm. */
 static void build_initial_frame(struct thread *t)
 {
-	/* RSP is 16-byte aligned after the ret, as thread_entry_asm's call needs. */
-	struct initial_frame *f = (struct initial_frame *)(t->stack_top - sizeof(*f) - 8);
-
-	_Static_assert(sizeof(struct initial_frame) % 16 == 8, "frame keeps RSP aligned");
+	/*
+	 * After the ret, RSP = stack_top - 16: 16-byte aligned, as the C ABI
+	 * wants before thread_entry_asm's call. The 16 bytes above stay zero.
+	 */
+	struct initial_frame *f = (struct initial_frame *)(t->stack_top - 16 - sizeof(*f));
 	memset(f, 0, sizeof(*f));
 	f->ret = (u64)thread_entry_asm;
 	t->rsp = (u64)f;

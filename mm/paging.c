@@ -187,31 +187,47 @@ static void seal_kernel_half(void)
 }
 
 /*
- * Takes every free block (through the direct map, still mapped) and frees
- * it again, so the DEBUG_PAGEALLOC hook unmaps it. The blocks themselves
- * hold the list while they are taken.
+ * Takes every free block and frees it again, so the DEBUG_PAGEALLOC hook
+ * unmaps it. The blocks taken are listed in a few of the blocks themselves
+ * (255 per page), so the rest of RAM is never touched: under QEMU a first
+ * touch of guest memory is what costs.
  */
+#define DRAIN_ENTRIES   ((PAGE_SIZE - 16) / 16)
+
+struct drain_page {
+	phys_addr_t prev;           /* the page filled before this one */
+	u32 order, n;               /* this page's own block, entries in use */
+	struct {
+		phys_addr_t pa;
+		u64 order;
+	} held[DRAIN_ENTRIES];
+};
+
 static void unmap_free_pages(void)
 {
-	struct held {
-		phys_addr_t next;
-		unsigned int order;
-	} *h;
-	phys_addr_t head = PMM_NO_PAGE, pa;
+	struct drain_page *cur = NULL, *d;
+	phys_addr_t pa;
 
 	for (int o = PMM_MAX_ORDER; o >= 0; o--) {
 		while ((pa = pmm_alloc_pages(o)) != PMM_NO_PAGE) {
-			h = phys_to_virt(pa);
-			h->next = head;
-			h->order = o;
-			head = pa;
+			if (cur && cur->n < DRAIN_ENTRIES) {
+				cur->held[cur->n].pa = pa;
+				cur->held[cur->n++].order = o;
+				continue;
+			}
+			d = phys_to_virt(pa);
+			d->prev = cur ? virt_to_phys(cur) : PMM_NO_PAGE;
+			d->order = o;
+			d->n = 0;
+			cur = d;
 		}
 	}
-	while (head != PMM_NO_PAGE) {
-		h = phys_to_virt(head);
-		pa = head;
-		head = h->next;
-		pmm_free_pages(pa, h->order);
+	while (cur) {
+		d = cur;
+		for (u32 i = 0; i < d->n; i++)
+			pmm_free_pages(d->held[i].pa, d->held[i].order);
+		cur = d->prev != PMM_NO_PAGE ? phys_to_virt(d->prev) : NULL;
+		pmm_free_pages(virt_to_phys(d), d->order);
 	}
 }
 
@@ -231,7 +247,7 @@ void paging_debug_pagealloc(phys_addr_t pa, u64 npages, bool present)
 	}
 }
 
-static void log_layout(u64 tables_pages, u64 boot_bytes)
+static void log_layout(u64 tables_pages, u64 boot_pages)
 {
 	u64 text = ALIGN_UP((u64)_etext, PAGE_SIZE) - (u64)_stext;
 	u64 ro = (u64)_sdata - ALIGN_UP((u64)_etext, PAGE_SIZE);
@@ -244,13 +260,13 @@ static void log_layout(u64 tables_pages, u64 boot_bytes)
 	pr_info("paging: kernel W^X: text %lu KiB RX, rodata %lu KiB R, data+bss %lu KiB RW; "
 		"boot stack guard unmapped\n", KIB(text), KIB(ro), KIB((u64)_end - (u64)_sdata));
 	pr_info("paging: identity map and .boot dropped (%lu KiB freed); %llu page-table pages\n",
-		KIB(boot_bytes), (unsigned long long)tables_pages);
+		KIB(boot_pages * PAGE_SIZE), (unsigned long long)tables_pages);
 }
 
 void paging_init(void)
 {
 	struct pmm_stats before, after;
-	u64 boot_start = (u64)__kernel_phys_start, boot_end = (u64)_stext - KERNEL_VMA;
+	u64 boot_pages;
 
 	detect_features();
 	check_descriptor_tables();
@@ -273,9 +289,9 @@ void paging_init(void)
 	paging_ready = true;
 
 	pmm_init_high();                    /* RAM above 4 GiB is mapped now */
-	pmm_release_boot_range(boot_start, boot_end);
+	boot_pages = pmm_release_boot_range((u64)__kernel_phys_start, (u64)_stext - KERNEL_VMA);
 	if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC))
 		unmap_free_pages();
-	log_layout(before.free_pages - after.free_pages, boot_end - boot_start);
+	log_layout(before.free_pages - after.free_pages, boot_pages);
 	pmm_log_stats();
 }

@@ -11,6 +11,7 @@
 #include <tessera/irq.h>
 #include <tessera/printk.h>
 #include <tessera/time.h>
+#include <tessera/wait.h>
 #include <lib/string.h>
 
 #define TTY_PROMPT       "tessera> "
@@ -22,6 +23,9 @@
 
 static struct ldisc console_ldisc;
 static volatile bool intr_pending;      /* Ctrl-C typed, not yet seen by a reader */
+/* Readers sleep here (kernel/sync/wait.c); every typed byte bumps input_seq and wakes them. */
+static DEFINE_WAIT_QUEUE(tty_readers);
+static volatile unsigned long input_seq;
 static int sources;
 static char source_names[SOURCE_NAMES_MAX];
 
@@ -43,7 +47,9 @@ void tty_input_char(u8 c)
 	unsigned long flags = irq_save();
 
 	ldisc_receive(&console_ldisc, c);
+	input_seq++;
 	irq_restore(flags);
+	wake_up_all(&tty_readers);
 }
 
 void tty_set_mode(unsigned int mode)
@@ -96,7 +102,7 @@ long tty_read(char *buf, size_t len)
 	if (!sources)
 		return -ENODEV;
 	for (;;) {
-		unsigned long flags = irq_save();
+		unsigned long flags = irq_save(), seen;
 		long n;
 
 		if (intr_pending) {
@@ -109,8 +115,15 @@ long tty_read(char *buf, size_t len)
 			irq_restore(flags);
 			return n;
 		}
-		tick_idle();    /* sti; hlt: input that came after the check still wakes us */
+		if (!sched_started()) {
+			tick_idle();    /* sti; hlt: input that came after the check still wakes us */
+			irq_restore(flags);
+			continue;
+		}
+		/* Sleep, letting other threads run, until a byte arrives after the check. */
+		seen = input_seq;
 		irq_restore(flags);
+		wait_event(tty_readers, input_seq != seen);
 	}
 }
 

@@ -57,7 +57,6 @@ void kmem_cache_destroy(struct kmem_cache *cache);
 struct heap_stats {
 	size_t bytes_in_use;        /* held by live allocations, with rounding and headers */
 	size_t pages_held;          /* 4 KiB pages taken from the page source */
-	u64 allocs;                 /* successful allocations since boot */
 	u64 failures;               /* allocations that returned NULL */
 };
 void heap_get_stats(struct heap_stats *st);

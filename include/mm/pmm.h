@@ -41,10 +41,11 @@ const char *pmm_name(void);
  * Called by paging_init() once its direct map covers all RAM: hands RAM
  * above 4 GiB to the allocator (the boot page tables do not map it), then
  * returns the boot-only physical range [start, end) (.boot code and boot
- * page tables) to the free pool.
+ * page tables) to the free pool, except pages another reservation (the
+ * multiboot2 block) shares. Returns the pages freed.
  */
 void pmm_init_high(void);
-void pmm_release_boot_range(phys_addr_t start, phys_addr_t end);
+u64 pmm_release_boot_range(phys_addr_t start, phys_addr_t end);
 /* Logs the counters ("pmm: ... free of ...", reserved, free blocks by order). */
 void pmm_log_stats(void);
 

@@ -111,6 +111,8 @@ struct pt_regs;
 
 /* Picks the policy from sched= among the linked ones and starts the boot thread. */
 void sched_init(void);
+/* True once sched_init() has run: threads exist and blocking calls may sleep. */
+bool sched_started(void);
 /* The running policy's name. */
 const char *sched_class_name(void);
 /* Space-separated names of every linked policy. */

@@ -12,7 +12,7 @@
 #include <tessera/wait.h>
 
 #define THREAD_NAME_MAX   16
-#define THREAD_STACK_PAGES 4         /* 16 KiB usable, plus the guard page */
+#define THREAD_STACK_PAGES 4         /* 16 KiB, with an unmapped guard page below */
 #define FPU_STATE_SIZE    512        /* fxsave area (Intel SDM Vol. 1 10.5.1) */
 #define FPU_STATE_ALIGN   16
 
@@ -34,6 +34,7 @@ struct thread_stats {
 	u64 nvcsw;                   /* voluntary switches: blocked, yielded, exited */
 	u64 nivcsw;                  /* involuntary switches: preempted */
 	u64 wakeups;
+	u64 ticks;                   /* timer ticks that found it running */
 	u64 since_ns;                /* when the current wait or sleep began */
 };
 
@@ -105,7 +106,5 @@ struct thread *thread_adopt_boot(void);
 struct thread *thread_create_idle(int (*fn)(void *arg), unsigned int cpu);
 /* Drops a reference; the last one frees the stack and the TCB. */
 void thread_put(struct thread *t);
-/* Checks the canary at the bottom of t's stack; panics when it was overwritten. */
-void thread_check_stack(struct thread *t);
 
 #endif

@@ -7,6 +7,7 @@
 #include <asm/regs.h>
 #include <asm/switch_to.h>
 #include <asm/tsc.h>
+#include <tessera/errno.h>
 #include <tessera/irq.h>
 #include <tessera/panic.h>
 #include <tessera/percpu.h>
@@ -113,7 +114,6 @@ static void __schedule(enum switch_reason why)
 	}
 	account_switch(prev, next, why, now);
 	sched_trace_switch(prev, next, why, now);
-	thread_check_stack(prev);
 	sc->rq.curr = is_idle(next) ? NULL : &next->se;
 	sc->nr_switches++;
 	cpu->curr = next;
@@ -326,10 +326,16 @@ void sched_tick(void)
 	sc->rq.ticks++;
 	curr = cpu->curr;
 	account_curr(sc, curr, now);
+	curr->stats.ticks++;
 	wake_sleepers(sc, now);
 	if (sched_policy->tick(&sc->rq, is_idle(curr) ? NULL : &curr->se))
 		cpu->need_resched = true;
 	raw_spin_unlock(&sc->lock);
+}
+
+bool sched_started(void)
+{
+	return sched_running;
 }
 
 u64 sched_ticks(void)
@@ -353,7 +359,7 @@ static bool sleepers_pending(struct sched_cpu *sc)
  * Halts until an interrupt. The tick may stop (NO_HZ_IDLE, inside
  * tick_idle()) only when no timed sleeper needs it to wake up.
  */
-static int idle_fn(void *unused)
+static int sched_idle_loop(void *unused)
 {
 	struct cpu *cpu = this_cpu();
 
@@ -408,7 +414,7 @@ void sched_cpu_init(unsigned int n, const struct sched_class *policy)
 	boot->exec_start_ns = sc->rq.clock_ns;
 	this_cpu()->curr = boot;
 
-	sc->idle = thread_create_idle(idle_fn, n);
+	sc->idle = thread_create_idle(sched_idle_loop, n);
 	if (!sc->idle)
 		panic("sched: no memory for the idle thread");
 	sched_running = true;

@@ -67,7 +67,7 @@ void *heap_core_alloc(size_t size)
 
 	if (size > BUMP_MAX_REQUEST)
 		return NULL;
-	need = sizeof(struct bump_hdr) + ALIGN_UP(size, HEAP_ALIGN);
+	need = sizeof(struct bump_hdr) + ALIGN_UP(size ? size : 1, HEAP_ALIGN);
 	if ((size_t)(end - cur) < need)
 		return alloc_new_chunk(need);
 	at = cur;
@@ -86,6 +86,8 @@ enum heap_free_result heap_core_free(void *p)
 	h->magic = BUMP_FREED;
 	return HEAP_FREE_OK;
 }
+
+HEAP_DEFINE_KMALLOC(heap_core_alloc, heap_core_free)
 
 size_t heap_core_usable_size(const void *p)
 {

@@ -218,6 +218,8 @@ enum heap_free_result heap_core_free(void *p)
 	return HEAP_FREE_OK;
 }
 
+HEAP_DEFINE_KMALLOC(heap_core_alloc, heap_core_free)
+
 size_t heap_core_usable_size(const void *p)
 {
 	struct ff_block *b = block_of(p);

@@ -1,12 +1,11 @@
 /*
  * Kernel glue for the heap: the page source is the page allocator seen
- * through the direct map, and the heap lock is "interrupts off" (one CPU;
- * an interrupt handler may allocate). heap_init() starts whichever core links.
+ * through the direct map (the lock is in heap_core.h), and heap_init()
+ * starts whichever core is linked.
  */
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <asm/page.h>
-#include <tessera/irq.h>
 #include <tessera/printk.h>
 
 #include "heap_core.h"
@@ -30,16 +29,6 @@ static const struct heap_page_source pmm_source = {
 	.alloc_pages = pmm_source_alloc,
 	.free_pages  = pmm_source_free,
 };
-
-unsigned long heap_lock(void)
-{
-	return irq_save();
-}
-
-void heap_unlock(unsigned long flags)
-{
-	irq_restore(flags);
-}
 
 void heap_init(void)
 {

@@ -273,7 +273,6 @@ static void hc_case_stats(struct hc *h)
 	heap_get_stats(&s1);
 	HC_EXPECT(h, s1.bytes_in_use >= s0.bytes_in_use + 100);
 	HC_EXPECT(h, s1.pages_held >= 1);
-	HC_EXPECT(h, s1.allocs == s0.allocs + 1);
 	kfree(p);
 	heap_get_stats(&s2);
 	if (hc_can_free())

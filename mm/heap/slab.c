@@ -6,6 +6,7 @@
 #include <lib/string.h>
 
 #include "heap_core.h"
+#include "slab_pages.h"
 
 /*
  * Every slab is 2^SLAB_ORDER pages aligned to its size (the page source
@@ -14,7 +15,6 @@
 #define SLAB_ORDER        2
 #define SLAB_BYTES        (HEAP_PAGE_SIZE << SLAB_ORDER)
 #define SLAB_MAGIC        0x51ab0c0du
-#define SLAB_MAP_WORDS    16            /* one bit per object: 1024 >= 16 KiB / 16 B */
 #define KMALLOC_MAX_CLASS 4096
 #define NR_CLASSES        16
 #define CLASS_INDEX(size) (((size) + HEAP_ALIGN - 1) / HEAP_ALIGN)
@@ -22,161 +22,57 @@
 
 const char heap_core_name[] = "slab";
 
+/*
+ * Each cache allocates from one active slab, whose free objects sit on the
+ * cache's own freelist (plus a never-used tail), so the fast paths touch the
+ * cache and the object only. Other slabs keep their free objects on their
+ * own list and an in-use count; full ones are on no list.
+ */
 struct slab {
 	u32 magic;
-	u32 inuse;
+	u32 inuse;                  /* while not active */
 	struct kmem_cache *cache;
-	void *free;                 /* objects given back, linked through their first word */
-	char *fresh;                /* next never-used object: new slabs need no threading */
-	struct slab *next, *prev;   /* the cache's partial list; full slabs are on none */
-	u64 map[SLAB_MAP_WORDS];    /* live objects: catches double and stray frees */
+	void **free;                /* while not active: objects given back */
+	char *fresh;                /* while not active: first never-used object */
+	struct slab *next, *prev;   /* the cache's partial list */
 };
 
 #define SLAB_OBJS_OFFSET  ALIGN_UP(sizeof(struct slab), HEAP_ALIGN)
 
+/*
+ * A free object holds [next free][its own address ^ FREE_SALT]. kfree of an
+ * object that carries the tag is a double free if the object is really on
+ * its free list (checked by walking it, only then), so the fast path pays
+ * one compare for double-free detection.
+ */
+#define FREE_SALT         0x5ab1e0f7ee0b1ec7ULL
+
 struct kmem_cache {
-	struct slab *partial;       /* slabs with a free object; an empty one is kept */
+	void **freelist;            /* free objects of the active slab */
+	char *fresh, *fresh_end;    /* never-used tail of the active slab */
+	struct slab *active;
 	u32 size;                   /* object size, a multiple of HEAP_ALIGN */
 	u32 recip;                  /* ceil(2^32 / size), to divide by multiplying */
 	u32 per_slab;
 	bool large;                 /* objects over 4 KiB: each is a page block */
-	size_t live;
-	size_t slabs;
+	struct slab *partial;       /* inactive slabs with free objects */
+	/*
+	 * No live-object counter on the fast paths (it would chain every
+	 * alloc to the free before it): cache_live() adds up slabs instead.
+	 */
+	size_t full;                /* slabs with every object live */
+	size_t large_live;          /* live objects of a large cache */
 	const char *name;
+	struct kmem_cache *next_user;   /* kmem_cache_create()d caches, for the stats */
 };
 
 static const u16 class_sizes[NR_CLASSES] = {
 	16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096,
 };
 
-static const struct heap_page_source *source;
 static struct kmem_cache kmalloc_caches[NR_CLASSES];
 static u8 class_of[CLASS_INDEX(KMALLOC_MAX_CLASS) + 1];
-static size_t bytes_in_use, pages_held;
-
-/* Large blocks: open addressing on va, each slot va | order, 0 when empty. */
-static struct {
-	u64 *slots;
-	unsigned int order;         /* of the page block the slots live in */
-	size_t mask;                /* capacity - 1 */
-	size_t count;
-} large;
-
-#define LARGE_ORDER_MASK  (HEAP_PAGE_SIZE - 1)
-
-static void *pages_get(unsigned int order)
-{
-	void *va = order > HEAP_MAX_ORDER ? NULL : source->alloc_pages(order);
-
-	if (va)
-		pages_held += (size_t)1 << order;
-	return va;
-}
-
-static void pages_put(void *va, unsigned int order)
-{
-	source->free_pages(va, order);
-	pages_held -= (size_t)1 << order;
-}
-
-/* --- the large-block table --- */
-
-static size_t large_hash(u64 va)
-{
-	return (size_t)(((va >> HEAP_PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL) >> 32) & large.mask;
-}
-
-static void large_place(u64 *slots, size_t mask, u64 entry)
-{
-	size_t i = large_hash(entry & ~(u64)LARGE_ORDER_MASK) & mask;
-
-	while (slots[i])
-		i = (i + 1) & mask;
-	slots[i] = entry;
-}
-
-/* Doubles the table (or makes the first one); false when out of pages. */
-static bool large_grow(void)
-{
-	unsigned int order = large.slots ? large.order + 1 : 0;
-	u64 *slots = pages_get(order);
-	size_t old_cap = large.slots ? large.mask + 1 : 0;
-	u64 *old = large.slots;
-
-	if (!slots)
-		return false;
-	memset(slots, 0, HEAP_PAGE_SIZE << order);
-	large.slots = slots;
-	large.mask = ((HEAP_PAGE_SIZE << order) / sizeof(u64)) - 1;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i])
-			large_place(slots, large.mask, old[i]);
-	if (old)
-		pages_put(old, large.order);
-	large.order = order;
-	return true;
-}
-
-static long large_find(const void *p)
-{
-	u64 va = (u64)(uintptr_t)p;
-	size_t i;
-
-	if (!large.slots)
-		return -1;
-	for (i = large_hash(va); large.slots[i]; i = (i + 1) & large.mask)
-		if ((large.slots[i] & ~(u64)LARGE_ORDER_MASK) == va)
-			return (long)i;
-	return -1;
-}
-
-/* Backward-shift deletion keeps every probe chain unbroken without tombstones. */
-static void large_remove(size_t hole)
-{
-	size_t i = hole;
-
-	large.slots[hole] = 0;
-	large.count--;
-	for (i = (i + 1) & large.mask; large.slots[i]; i = (i + 1) & large.mask) {
-		size_t home = large_hash(large.slots[i] & ~(u64)LARGE_ORDER_MASK);
-
-		/* Move the entry back unless its home lies cyclically in (hole, i]. */
-		if ((i > hole && (home <= hole || home > i)) ||
-		    (i < hole && home <= hole && home > i)) {
-			large.slots[hole] = large.slots[i];
-			large.slots[i] = 0;
-			hole = i;
-		}
-	}
-}
-
-static void *large_alloc(size_t size)
-{
-	unsigned int order = heap_order_for(size);
-	void *va;
-
-	if (order > HEAP_MAX_ORDER)
-		return NULL;
-	if ((large.count + 1) * 2 > (large.slots ? large.mask + 1 : 0) && !large_grow())
-		return NULL;
-	va = pages_get(order);
-	if (!va)
-		return NULL;
-	large_place(large.slots, large.mask, (u64)(uintptr_t)va | order);
-	large.count++;
-	bytes_in_use += HEAP_PAGE_SIZE << order;
-	return va;
-}
-
-static void large_free(size_t slot)
-{
-	unsigned int order = large.slots[slot] & LARGE_ORDER_MASK;
-	void *va = (void *)(uintptr_t)(large.slots[slot] & ~(u64)LARGE_ORDER_MASK);
-
-	large_remove(slot);
-	bytes_in_use -= HEAP_PAGE_SIZE << order;
-	pages_put(va, order);
-}
+static struct kmem_cache *user_caches;
 
 /* --- slabs --- */
 
@@ -185,9 +81,14 @@ static struct slab *slab_of(const void *p)
 	return (struct slab *)((uintptr_t)p & ~(uintptr_t)(SLAB_BYTES - 1));
 }
 
-static char *slab_objs(struct slab *s)
+static char *slab_objs(const struct slab *s)
 {
 	return (char *)s + SLAB_OBJS_OFFSET;
+}
+
+static u64 free_tag(const void *obj)
+{
+	return (u64)(uintptr_t)obj ^ FREE_SALT;
 }
 
 static void partial_add(struct kmem_cache *c, struct slab *s)
@@ -220,90 +121,139 @@ static struct slab *slab_new(struct kmem_cache *c)
 	s->cache = c;
 	s->free = NULL;
 	s->fresh = slab_objs(s);
-	memset(s->map, 0, sizeof(s->map));
-	partial_add(c, s);
-	c->slabs++;
 	return s;
 }
 
-static void slab_release(struct kmem_cache *c, struct slab *s)
+static void slab_release(struct slab *s)
 {
-	partial_del(c, s);
 	s->magic = 0;
-	c->slabs--;
 	pages_put(s, SLAB_ORDER);
 }
 
-static void *cache_alloc(struct kmem_cache *c)
+/* The active slab is full: park it and activate a partial or new one. */
+static bool cache_refill(struct kmem_cache *c)
 {
 	struct slab *s = c->partial;
-	char *obj;
-	size_t idx;
+
+	if (c->active) {
+		c->full++;
+		c->active->inuse = c->per_slab;
+		c->active->free = NULL;
+		c->active->fresh = c->fresh_end;
+		c->active = NULL;
+	}
+	if (s)
+		partial_del(c, s);
+	else if (!(s = slab_new(c)))
+		return false;
+	c->active = s;
+	c->freelist = s->free;
+	c->fresh = s->fresh;
+	c->fresh_end = slab_objs(s) + (size_t)c->per_slab * c->size;
+	return true;
+}
+
+static __noinline void *cache_alloc_slow(struct kmem_cache *c)
+{
+	void **obj;
 
 	if (c->large) {
 		obj = large_alloc(c->size);
-		c->live += obj != NULL;
+		c->large_live += obj != NULL;
 		return obj;
 	}
-	if (unlikely(!s) && !(s = slab_new(c)))
+	if (!cache_refill(c))
 		return NULL;
-	obj = s->free;
+	obj = c->freelist;
 	if (obj) {
-		s->free = *(void **)obj;
+		c->freelist = obj[0];
 	} else {
-		obj = s->fresh;
-		s->fresh += c->size;
+		obj = (void **)c->fresh;
+		c->fresh += c->size;
 	}
-	idx = ((u64)(obj - slab_objs(s)) * c->recip) >> RECIP_SHIFT;
-	s->map[idx / 64] |= 1ULL << (idx % 64);
-	if (++s->inuse == c->per_slab)
-		partial_del(c, s);
-	c->live++;
-	bytes_in_use += c->size;
+	obj[1] = NULL;
 	return obj;
 }
 
-/* Index of the live object at p in its slab, or -1 with *why set. */
-static long slab_index(struct slab *s, const void *p, enum heap_free_result *why)
+static inline void *cache_alloc(struct kmem_cache *c)
 {
-	const struct kmem_cache *c;
-	size_t off, idx;
+	void **obj = c->freelist;
 
-	*why = HEAP_FREE_INVALID;
-	if (s->magic != SLAB_MAGIC || (const char *)p < slab_objs(s))
-		return -1;
-	c = s->cache;
-	off = (size_t)((const char *)p - slab_objs(s));
-	idx = ((u64)off * c->recip) >> RECIP_SHIFT;
-	if (idx >= c->per_slab || idx * c->size != off)
-		return -1;
-	if (!(s->map[idx / 64] & (1ULL << (idx % 64)))) {
-		*why = HEAP_FREE_DOUBLE;
-		return -1;
+	if (likely(obj)) {
+		c->freelist = obj[0];
+	} else if (likely(c->fresh < c->fresh_end)) {
+		obj = (void **)c->fresh;
+		c->fresh += c->size;
+	} else {
+		return cache_alloc_slow(c);
 	}
-	return (long)idx;
+	obj[1] = NULL;                  /* no free tag, not even one left in reused pages */
+	return obj;
 }
 
-static enum heap_free_result slab_free(struct slab *s, void *p, bool poison)
+static bool on_list(void *const *o, const void *p, u32 max)
 {
-	enum heap_free_result why;
-	long idx = slab_index(s, p, &why);
-	struct kmem_cache *c = s->cache;
+	for (u32 n = 0; o && n < max; n++, o = o[0])
+		if (o == p)
+			return true;
+	return false;
+}
 
-	if (idx < 0)
-		return why;
+/* Whether p is an object of slab s that is live now. */
+static inline enum heap_free_result slab_check(const struct slab *s, const void *p)
+{
+	const struct kmem_cache *c;
+	bool active;
+	size_t off;
+
+	if (unlikely(s->magic != SLAB_MAGIC))
+		return HEAP_FREE_INVALID;
+	c = s->cache;
+	active = s == c->active;
+	if (unlikely((const char *)p < slab_objs(s) || (const char *)p >= (active ? c->fresh : s->fresh)))
+		return HEAP_FREE_INVALID;
+	off = (size_t)((const char *)p - slab_objs(s));
+	if (unlikely((((u64)off * c->recip) >> RECIP_SHIFT) * c->size != off))
+		return HEAP_FREE_INVALID;
+	if (unlikely(((const u64 *)p)[1] == free_tag(p)) &&
+	    on_list(active ? c->freelist : s->free, p, c->per_slab))
+		return HEAP_FREE_DOUBLE;
+	return HEAP_FREE_OK;
+}
+
+/* A free into a slab that is not active: its own list, and it may empty. */
+static __noinline void slab_free_inactive(struct kmem_cache *c, struct slab *s, void **obj)
+{
+	obj[0] = s->free;
+	s->free = obj;
+	if (s->inuse-- == c->per_slab) {
+		c->full--;
+		partial_add(c, s);
+	}
+	/* One empty slab stays on the partial list, so a batch that spills over does not thrash. */
+	if (s->inuse == 0 && (c->partial != s || s->next)) {
+		partial_del(c, s);
+		slab_release(s);
+	}
+}
+
+static inline enum heap_free_result slab_free(struct slab *s, void *p, bool poison)
+{
+	enum heap_free_result r = slab_check(s, p);
+	struct kmem_cache *c = s->cache;
+	void **obj = p;
+
+	if (unlikely(r != HEAP_FREE_OK))
+		return r;
 	if (poison)
 		memset(p, 0x6b, c->size);
-	s->map[idx / 64] &= ~(1ULL << (idx % 64));
-	*(void **)p = s->free;
-	s->free = p;
-	if (s->inuse-- == c->per_slab)
-		partial_add(c, s);
-	c->live--;
-	bytes_in_use -= c->size;
-	/* Keep one empty slab per cache so a lone alloc/free pair does not thrash. */
-	if (s->inuse == 0 && (c->partial != s || s->next))
-		slab_release(c, s);
+	obj[1] = (void *)(uintptr_t)free_tag(p);
+	if (unlikely(s != c->active)) {
+		slab_free_inactive(c, s, obj);
+		return HEAP_FREE_OK;
+	}
+	obj[0] = c->freelist;
+	c->freelist = obj;
 	return HEAP_FREE_OK;
 }
 
@@ -325,9 +275,8 @@ void heap_core_init(const struct heap_page_source *src)
 {
 	unsigned int cls = 0;
 
-	source = src;
-	bytes_in_use = 0;
-	pages_held = 0;
+	slab_pages_init(src);
+	user_caches = NULL;
 	memset(&large, 0, sizeof(large));
 	for (unsigned int i = 0; i < NR_CLASSES; i++)
 		cache_setup(&kmalloc_caches[i], "kmalloc", class_sizes[i]);
@@ -338,11 +287,16 @@ void heap_core_init(const struct heap_page_source *src)
 	}
 }
 
-void *heap_core_alloc(size_t size)
+static inline void *slab_kmalloc(size_t size)
 {
-	if (size > KMALLOC_MAX_CLASS)
+	if (unlikely(size > KMALLOC_MAX_CLASS))
 		return large_alloc(size);
 	return cache_alloc(&kmalloc_caches[class_of[CLASS_INDEX(size)]]);
+}
+
+void *heap_core_alloc(size_t size)
+{
+	return slab_kmalloc(size);
 }
 
 static bool page_aligned(const void *p)
@@ -350,34 +304,68 @@ static bool page_aligned(const void *p)
 	return ((uintptr_t)p & (HEAP_PAGE_SIZE - 1)) == 0;
 }
 
-enum heap_free_result heap_core_free(void *p)
+static inline enum heap_free_result slab_kfree(void *p)
 {
-	long slot;
-
 	/* Only large blocks and a few objects sit on a page boundary. */
-	if (page_aligned(p) && (slot = large_find(p)) >= 0) {
-		large_free((size_t)slot);
+	if (unlikely(page_aligned(p)) && large_free(p))
 		return HEAP_FREE_OK;
-	}
 	return slab_free(slab_of(p), p, false);
 }
 
+enum heap_free_result heap_core_free(void *p)
+{
+	return slab_kfree(p);
+}
+
+HEAP_DEFINE_KMALLOC(slab_kmalloc, slab_kfree)
+
 size_t heap_core_usable_size(const void *p)
 {
-	enum heap_free_result why;
-	long slot;
+	size_t n;
 
-	if (page_aligned(p) && (slot = large_find(p)) >= 0)
-		return HEAP_PAGE_SIZE << (large.slots[slot] & LARGE_ORDER_MASK);
-	if (slab_index(slab_of(p), p, &why) < 0)
+	if (page_aligned(p) && (n = large_size(p)) != 0)
+		return n;
+	if (slab_check(slab_of(p), p) != HEAP_FREE_OK)
 		return 0;
 	return slab_of(p)->cache->size;
 }
 
+static size_t list_len(void *const *o)
+{
+	size_t n = 0;
+
+	for (; o; o = o[0])
+		n++;
+	return n;
+}
+
+/* Live objects of c, counted from its slabs (slow; for stats and destroy). */
+static size_t cache_live(const struct kmem_cache *c)
+{
+	size_t n = c->large_live + c->full * c->per_slab;
+
+	for (const struct slab *s = c->partial; s; s = s->next)
+		n += s->inuse;
+	if (c->active)
+		n += (size_t)(c->fresh - slab_objs(c->active)) / c->size - list_len(c->freelist);
+	return n;
+}
+
+static size_t cache_bytes(const struct kmem_cache *c)
+{
+	return c->large ? 0 : cache_live(c) * c->size;  /* large objects are in large_bytes */
+}
+
 void heap_core_stats(struct heap_stats *st)
 {
-	st->bytes_in_use = bytes_in_use;
-	st->pages_held = pages_held;
+	size_t bytes = large_bytes();
+
+	for (unsigned int i = 0; i < NR_CLASSES; i++)
+		bytes += cache_bytes(&kmalloc_caches[i]);
+	for (const struct kmem_cache *c = user_caches; c; c = c->next_user)
+		bytes += cache_bytes(c);
+	st->bytes_in_use = bytes;
+	st->pages_held = slab_pages_held();
 }
 
 /* --- kmem_cache: the same caches kmalloc uses, for callers' own objects --- */
@@ -387,8 +375,11 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size)
 	unsigned long irq = heap_lock();
 	struct kmem_cache *c = heap_core_alloc(sizeof(*c));
 
-	if (c)
+	if (c) {
 		cache_setup(c, name, size);
+		c->next_user = user_caches;
+		user_caches = c;
+	}
 	heap_unlock(irq);
 	return c;
 }
@@ -414,13 +405,9 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 		return;
 	irq = heap_lock();
 	if (c->large) {
-		long slot = page_aligned(obj) ? large_find(obj) : -1;
-
-		r = slot < 0 ? HEAP_FREE_INVALID : HEAP_FREE_OK;
-		if (slot >= 0) {
-			large_free((size_t)slot);
-			c->live--;
-		}
+		r = page_aligned(obj) && large_free(obj) ? HEAP_FREE_OK : HEAP_FREE_INVALID;
+		if (r == HEAP_FREE_OK)
+			c->large_live--;
 	} else if (slab_of(obj)->magic == SLAB_MAGIC && slab_of(obj)->cache != c) {
 		r = HEAP_FREE_INVALID;
 	} else {
@@ -436,17 +423,32 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 void kmem_cache_destroy(struct kmem_cache *c)
 {
 	unsigned long irq;
+	size_t live;
 
 	if (!c)
 		return;
-	if (c->live) {
+	irq = heap_lock();
+	live = cache_live(c);
+	heap_unlock(irq);
+	if (live) {
 		heap_report("kmem_cache_destroy: objects still live in cache",
 			    c, (unsigned long)__builtin_return_address(0));
 		return;
 	}
 	irq = heap_lock();
-	while (c->partial)
-		slab_release(c, c->partial);
+	while (c->partial) {
+		struct slab *s = c->partial;
+
+		partial_del(c, s);
+		slab_release(s);
+	}
+	if (c->active)
+		slab_release(c->active);
+	for (struct kmem_cache **pp = &user_caches; *pp; pp = &(*pp)->next_user)
+		if (*pp == c) {
+			*pp = c->next_user;
+			break;
+		}
 	heap_core_free(c);
 	heap_unlock(irq);
 }

@@ -7,6 +7,7 @@
 #include <mm/vmm.h>
 #include <tessera/bootinfo.h>
 #include <tessera/compiler.h>
+#include <tessera/errno.h>
 #include <tessera/irq.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
@@ -161,6 +162,9 @@ static void add_reserved(u64 start, u64 end, enum reserve_kind kind)
 	if (nreserved == MAX_RESERVED)
 		panic("pmm: more than %d reserved ranges", MAX_RESERVED);
 	reserved[nreserved++] = (struct prange){ start, end, kind };
+	if (IS_ENABLED(CONFIG_DEBUG_VERBOSE_LOG))
+		pr_info("pmm: reserve [%#llx-%#llx) %s\n", (unsigned long long)start,
+			(unsigned long long)end, reserve_names[kind]);
 }
 
 /* --- building a region --------------------------------------------------- */
@@ -200,8 +204,8 @@ static void add_free_cb(u64 start, u64 end, void *arg)
 		pr_err("pmm: could not add [%#llx-%#llx)\n", (unsigned long long)start,
 		       (unsigned long long)end);
 	if (IS_ENABLED(CONFIG_DEBUG_VERBOSE_LOG))
-		pr_debug("pmm: free [%#llx-%#llx)\n", (unsigned long long)start,
-			 (unsigned long long)end);
+		pr_info("pmm: free [%#llx-%#llx)\n", (unsigned long long)start,
+			(unsigned long long)end);
 }
 
 /*
@@ -300,22 +304,41 @@ void pmm_init_high(void)
 		(unsigned long long)(r->total_pages / PAGES_PER_MIB));
 }
 
-void pmm_release_boot_range(phys_addr_t start, phys_addr_t end)
+struct release {
+	struct pmm_core *core;
+	u64 pages;
+};
+
+static void release_cb(u64 start, u64 end, void *arg)
+{
+	struct release *rel = arg;
+
+	if (pmm_core_add_free(rel->core, start, (end - start) >> PAGE_SHIFT) == 0)
+		rel->pages += (end - start) >> PAGE_SHIFT;
+}
+
+/*
+ * The boot sections open the kernel's reserved range: shrink that range,
+ * then free what no other reservation covers (GRUB may have put the
+ * multiboot2 block in the gap after .boot.bss).
+ */
+u64 pmm_release_boot_range(phys_addr_t start, phys_addr_t end)
 {
 	struct region *r = &regions[0];
+	struct release rel = { &r->core, 0 };
 	u64 s = ALIGN_UP(start, PAGE_SIZE), t = ALIGN_DOWN(end, PAGE_SIZE);
 	unsigned long flags;
 
 	if (s >= t || !r->ready || t > r->hi)
-		return;
-	flags = irq_save();
-	if (pmm_core_add_free(&r->core, s, (t - s) >> PAGE_SHIFT) == 0)
-		r->reserved_pages -= (t - s) >> PAGE_SHIFT;
-	irq_restore(flags);
-	/* The boot sections open the kernel's reserved range: shrink it for the log. */
+		return 0;
 	for (unsigned int i = 0; i < nreserved; i++)
 		if (reserved[i].kind == RES_KERNEL && reserved[i].start == s && t <= reserved[i].end)
 			reserved[i].start = t;
+	flags = irq_save();
+	for_each_free(s, t, HOLES_AND_RESERVED, release_cb, &rel);
+	r->reserved_pages -= rel.pages;
+	irq_restore(flags);
+	return rel.pages;
 }
 
 /* --- the public API ------------------------------------------------------ */
@@ -400,7 +423,8 @@ void pmm_log_stats(void)
 		(unsigned long long)st.reserved_pages,
 		(unsigned long long)(st.total_pages - st.free_pages - st.reserved_pages));
 	for (unsigned int i = 0; i < nreserved; i++)
-		kib[reserved[i].kind] += (reserved[i].end - reserved[i].start) >> 10;
+		kib[reserved[i].kind] += (ALIGN_UP(reserved[i].end, PAGE_SIZE) -
+					  ALIGN_DOWN(reserved[i].start, PAGE_SIZE)) >> 10;
 	for (int k = 0; k < RES_KINDS; k++)
 		n += snprintf(line + n, sizeof(line) - n, "%s %s %llu KiB", k ? "," : "",
 			      reserve_names[k], (unsigned long long)kib[k]);

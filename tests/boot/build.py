@@ -135,9 +135,15 @@ class Build:
         return best
 
     def iso_with_cmdline(self, cmdline, tag):
-        """An ISO of this build whose GRUB entry passes cmdline (kept as tessera-<tag>.iso)."""
-        _, out = make(self.odir, "-j%s" % JOBS, "iso", "KCFLAGS=-Werror", "CMDLINE=%s" % cmdline)
+        """An ISO of this build whose GRUB entry passes cmdline (kept as tessera-<tag>.iso).
+
+        'all' too, so System.map matches the ISO even if the sources changed
+        since the first build.
+        """
+        _, out = make(self.odir, "-j%s" % JOBS, "all", "iso", "KCFLAGS=-Werror",
+                      "CMDLINE=%s" % cmdline)
         self.output += out
+        self._symbols = None
         dest = self.odir / ("tessera-%s.iso" % tag)
         shutil.copyfile(self.odir / "tessera.iso", dest)
         return dest

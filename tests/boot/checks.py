@@ -4,11 +4,12 @@ scripts/randconfig-test: the banner, the console line matching the
 configuration, "boot complete", and for kernels without a serial console
 the CPU parked in machine_halt with the log read out of guest memory.
 """
+import functools
 import re
 import subprocess
 import time
 
-from .build import REPO
+from .build import REPO, clean_env
 from .qemu import ANSI_ESCAPE
 
 BOOT_DONE = "boot complete"
@@ -17,7 +18,7 @@ TIMESTAMP_RE = re.compile(r"^\[\s*\d+\.\d{6}\] ")
 # Where a finished boot parks the CPU: machine_halt, or the sti;hlt idle of
 # a "tessera> " prompt waiting for keys (CONFIG_KERNEL_CONSOLE_ECHO). Extend
 # this when the end of boot changes; the log check still demands "boot complete".
-IDLE_SYMBOLS = ("machine_halt", "tick_idle", "halt_until_interrupt")
+IDLE_SYMBOLS = ("machine_halt", "tick_idle", "halt_until_interrupt", "sched_idle_loop")
 # A halt reached through these callers is a failure report, not a boot.
 FAILURE_CALLERS = {"machine_exit", "qemu_exit"}
 FAILURE_WORDS = {"panic", "die", "oops", "bug", "fault", "trap", "traps", "exception"}
@@ -45,9 +46,11 @@ def compiled_version(build):
     return version, describe
 
 
+@functools.lru_cache(maxsize=None)
 def kernel_version():
-    out = subprocess.run(["make", "-s", "-C", str(REPO), "kernelversion"],
-                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(REPO),
+                          "kernelversion"], stdout=subprocess.PIPE, text=True, check=True,
+                         env=clean_env()).stdout
     return out.strip()
 
 
@@ -56,10 +59,11 @@ def expected_banner(build):
     version, describe = compiled_version(build)
     assert version == kernel_version(), "compile.h has version %r, make kernelversion %r" % (
         version, kernel_version())
-    commit = describe[:-len("-dirty")] if describe.endswith("-dirty") else describe
-    found = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--verify", "-q",
-                            commit + "^{commit}"], stdout=subprocess.DEVNULL)
-    assert found.returncode == 0, "banner's git describe %r names no commit" % describe
+    if (REPO / ".git").exists():
+        commit = describe[:-len("-dirty")] if describe.endswith("-dirty") else describe
+        found = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--verify", "-q",
+                                commit + "^{commit}"], stdout=subprocess.DEVNULL)
+        assert found.returncode == 0, "banner's git describe %r names no commit" % describe
     name = build.config_values().get("BUILD_NAME", "")
     return "Tessera %s (%s) x86_64 %s" % (version, describe, name)
 
@@ -159,6 +163,23 @@ def log_from_memory(q, build):
     # Each stored line starts with its level digit.
     raw = data.decode("utf-8", "replace").split("\n")
     return [strip_timestamp(line[1:]) if line[:1].isdigit() else line for line in raw]
+
+
+def wait_for_log(q, build, text, timeout=30):
+    """Polls the log in guest memory until a line contains text; returns the lines."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            lines = log_from_memory(q, build)
+        except AssertionError as e:
+            # Until the kernel's page tables are live the address is not mapped.
+            lines = ["(log not readable yet: %s)" % e]
+        if any(text in line for line in lines):
+            return lines
+        if time.monotonic() > deadline:
+            raise AssertionError("no %r in the kernel log after %ss:\n%s"
+                                 % (text, timeout, "\n".join(lines)))
+        time.sleep(0.2)
 
 
 def boot_halted(q, build):

@@ -157,6 +157,18 @@ class Qemu:
                                  % (self.wait_exit(1), pattern, self.tail()))
         return self.child.match
 
+    def settle(self, quiet=0.5, limit=10):
+        """Reads serial until the guest has been silent for quiet seconds."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            try:
+                self.child.read_nonblocking(65536, timeout=quiet)
+            except pexpect.TIMEOUT:
+                return
+            except pexpect.EOF:
+                return
+        raise AssertionError("serial still busy after %ss:\n%s" % (limit, self.tail()))
+
     def tail(self, lines=40):
         return "\n".join(self.serial_lines()[-lines:])
 

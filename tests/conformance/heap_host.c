@@ -1,6 +1,7 @@
 /*
  * The heap's host glue (see heap_host.h): blocks from aligned_alloc, kept
  * in a search tree so a reset can hand them all back; reports are counted.
+ * The lock is a no-op in heap_core.h under -DHEAP_HOST.
  */
 #define _GNU_SOURCE     /* tdestroy */
 #include <search.h>
@@ -112,16 +113,6 @@ const char *heap_host_last_report(void)
 size_t heap_host_peak_pages(void)
 {
 	return peak_pages;
-}
-
-unsigned long heap_lock(void)
-{
-	return 0;
-}
-
-void heap_unlock(unsigned long flags)
-{
-	(void)flags;
 }
 
 int printk(const char *fmt, ...)

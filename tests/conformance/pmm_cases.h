@@ -33,6 +33,7 @@ struct pmm_t_block {
 struct pmm_t_ctx {
 	struct pmm_t_block *rec;    /* room for cap blocks */
 	u64 cap;
+	u64 steps;                  /* random operations per case, <= cap */
 	u64 n;                      /* blocks recorded */
 	u64 rng;                    /* xorshift state, never 0 */
 	void *harness;              /* the includer's own state */
@@ -260,12 +261,12 @@ static inline void pmm_t_sort(struct pmm_t_ctx *ctx)
 static inline int pmm_t_case_no_double_handout(struct pmm_t_ctx *ctx)
 {
 	struct pmm_stats before;
-	u64 steps = ctx->cap * 2;
+	u64 steps = ctx->steps * 2;
 	phys_addr_t pa;
 
 	PMM_T_STATS(ctx, &before);
 	for (u64 i = 0; i < steps; i++) {
-		if (ctx->n && (ctx->n == ctx->cap || pmm_t_random(ctx) % 3 == 0)) {
+		if (ctx->n && (ctx->n == ctx->steps || pmm_t_random(ctx) % 3 == 0)) {
 			if (pmm_t_give(ctx, pmm_t_random(ctx) % ctx->n) != PMM_T_PASS)
 				return PMM_T_FAILED;
 			continue;
@@ -295,7 +296,7 @@ static inline int pmm_t_case_counters_exact(struct pmm_t_ctx *ctx)
 
 	PMM_T_STATS(ctx, &before);
 	expect = before.free_pages;
-	for (u64 i = 0; i < ctx->cap; i++) {
+	for (u64 i = 0; i < ctx->steps; i++) {
 		unsigned int order;
 
 		if (ctx->n && pmm_t_random(ctx) % 2 == 0) {

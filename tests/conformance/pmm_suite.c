@@ -151,8 +151,8 @@ static int setup(void **state)
 	f->layout = l;
 	f->meta = malloc(pmm_core_meta_size(l->npages));
 	f->page = malloc(l->npages);
-	f->ctx = (struct pmm_t_ctx){ .cap = l->npages + 16, .rng = 0x9e3779b97f4a7c15ULL,
-				     .harness = f };
+	f->ctx = (struct pmm_t_ctx){ .cap = l->npages + 16, .steps = l->npages + 16,
+				     .rng = 0x9e3779b97f4a7c15ULL, .harness = f };
 	f->ctx.rec = calloc(f->ctx.cap, sizeof(*f->ctx.rec));
 	assert_non_null(f->meta);
 	assert_non_null(f->page);

@@ -6,6 +6,7 @@
 #include <tessera/irq.h>
 #include <tessera/errno.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <asm/regs.h>
 #include <asm/traps.h>
 
@@ -121,4 +122,6 @@ void irq_dispatch(struct pt_regs *regs)
 	else
 		log_unexpected(vector);
 	irq_chip_eoi(vector);
+	/* Scheduler hook (kernel/sched/core.c): the CONFIG_PREEMPT point, after the EOI. */
+	sched_irq_exit(regs);
 }

@@ -7,6 +7,7 @@
 #include <tessera/clockevent.h>
 #include <tessera/irq.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <tessera/time.h>
 
 #define TIME_REPORT_MS 100
@@ -22,6 +23,8 @@ u64 timer_ticks(void)
 void clockevent_tick(void)
 {
 	__atomic_fetch_add(&ticks, 1, __ATOMIC_RELAXED);
+	/* Scheduler hook (kernel/sched/core.c): time slices and timed sleeps. */
+	sched_tick();
 }
 
 int time_init(void)
