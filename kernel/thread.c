@@ -116,6 +116,10 @@ struct thread *kthread_create_nice(int (*fn)(void *arg), void *arg, const char *
 
 	if (nice < NICE_MIN || nice > NICE_MAX)
 		return NULL;
+	if (!sched_started()) {
+		pr_err("kthread_create(%s) before sched_init()\n", name);
+		return NULL;
+	}
 	t = thread_alloc(fn, arg, name, __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED));
 	if (!t)
 		return NULL;
@@ -184,13 +188,16 @@ void thread_put(struct thread *t)
 
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	if (t->flags & (THREAD_BOOT | THREAD_IDLE))
+	if (t->flags & THREAD_IDLE)
 		panic("last reference to %s dropped", t->name);
 	flags = irq_save();
 	raw_spin_lock(&threads_lock);
 	list_del(&t->all_node);
 	raw_spin_unlock(&threads_lock);
 	irq_restore(flags);
+	/* The boot thread's TCB is static and its stack the boot stack: nothing to free. */
+	if (t->flags & THREAD_BOOT)
+		return;
 	free_stack(t);
 	kfree(t);
 }

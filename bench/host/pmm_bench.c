@@ -7,6 +7,7 @@
  *   pmm_bench [--save FILE | --trace FILE]
  * --save records the trace and exits; --trace replays a recorded one.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,11 +161,18 @@ static void bench_trace(void)
 	       (unsigned long long)pmm_core_meta_size(REGION_PAGES));
 }
 
-/* alloc+free of one order, on memory the first half of the trace fragmented. */
-static void bench_pairs(void)
+/*
+ * alloc+free of one order: on fresh memory (all in max-order blocks, the
+ * worst case for buddy's split and merge) and on memory the first half of
+ * the trace fragmented (the usual case).
+ */
+static void bench_pairs(bool fragmented)
 {
 	fresh_region();
-	replay(0, trace_len / 2);
+	if (fragmented)
+		replay(0, trace_len / 2);
+	const char *state = fragmented ? "fragmented" : "fresh";
+
 	for (unsigned int order = 0; order <= PMM_MAX_ORDER; order++) {
 		long rounds = PAIR_ROUNDS >> (order / 2), done = 0;
 		double best = 1e30;
@@ -184,12 +192,12 @@ static void bench_pairs(void)
 				best = t0;
 		}
 		if (!done) {
-			printf("{\"bench\":\"pmm_pair\",\"impl\":\"%s\",\"order\":%u,"
-			       "\"ns_per_pair\":null}\n", pmm_core_name(), order);
+			printf("{\"bench\":\"pmm_pair\",\"impl\":\"%s\",\"memory\":\"%s\",\"order\":%u,"
+			       "\"ns_per_pair\":null}\n", pmm_core_name(), state, order);
 			continue;
 		}
-		printf("{\"bench\":\"pmm_pair\",\"impl\":\"%s\",\"order\":%u,\"ns_per_pair\":%.1f}\n",
-		       pmm_core_name(), order, best / done);
+		printf("{\"bench\":\"pmm_pair\",\"impl\":\"%s\",\"memory\":\"%s\",\"order\":%u,"
+		       "\"ns_per_pair\":%.1f}\n", pmm_core_name(), state, order, best / done);
 	}
 	free_all_slots();
 }
@@ -213,6 +221,7 @@ int main(int argc, char **argv)
 		record_trace();
 	}
 	bench_trace();
-	bench_pairs();
+	bench_pairs(false);
+	bench_pairs(true);
 	return 0;
 }

@@ -161,7 +161,11 @@ const struct acpi_madt_info *acpi_madt(void);
 /* PM1a_CNT I/O port from the FADT, or 0 when unknown. */
 u16 acpi_pm1a_cnt_port(void);
 #else
-static inline int acpi_init(const struct boot_info *bi) { return 0; }
+static inline int acpi_init(const struct boot_info *bi)
+{
+	(void)bi;
+	return 0;
+}
 static inline const struct acpi_madt_info *acpi_madt(void) { return NULL; }
 static inline u16 acpi_pm1a_cnt_port(void) { return 0; }
 #endif

@@ -27,4 +27,24 @@
 
 #define PIT_MAX_COUNT       0xffff
 
+/* Channel 2 counting down from 65536 forever (mode 2), gated on, speaker off. */
+static inline void pit_ch2_free_run(void)
+{
+	outb(PIT_GATE_PORT, (u8)((inb(PIT_GATE_PORT) & ~PIT_SPEAKER) | PIT_GATE_CH2));
+	outb(PIT_COMMAND, PIT_SEL_CH2 | PIT_ACCESS_LOHI | PIT_MODE2_RATE);
+	outb(PIT_CH2_DATA, 0);
+	outb(PIT_CH2_DATA, 0);
+}
+
+/* Channel 2's current count, latched so the two bytes belong together. */
+static inline u16 pit_ch2_read(void)
+{
+	u8 lo, hi;
+
+	outb(PIT_COMMAND, PIT_SEL_CH2 | PIT_LATCH);
+	lo = inb(PIT_CH2_DATA);
+	hi = inb(PIT_CH2_DATA);
+	return (u16)(lo | hi << 8);
+}
+
 #endif

@@ -51,10 +51,9 @@ static void account_curr(struct sched_cpu *sc, struct thread *curr, u64 now)
 	u64 delta = now > curr->exec_start_ns ? now - curr->exec_start_ns : 0;
 
 	curr->exec_start_ns = now;
+	curr->se.sum_exec_ns += delta;
 	if (is_idle(curr))
 		sc->idle_ns += delta;
-	else
-		curr->se.sum_exec_ns += delta;
 }
 
 /* prev stops running: back on the queue if it is still runnable. */
@@ -157,15 +156,18 @@ void yield(void)
 
 void cond_resched(void)
 {
-	struct cpu *cpu = this_cpu();
+	struct cpu *cpu;
 
+	if (!sched_running)
+		return;
+	cpu = this_cpu();
 	if (cpu->need_resched && !cpu->preempt_count && !irqs_disabled())
 		__schedule(SWITCH_PREEMPT);
 }
 
 void preempt_check_resched(void)
 {
-	if (IS_ENABLED(CONFIG_PREEMPT) && sched_running)
+	if (IS_ENABLED(CONFIG_PREEMPT))
 		cond_resched();
 }
 

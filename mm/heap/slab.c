@@ -277,7 +277,6 @@ void heap_core_init(const struct heap_page_source *src)
 
 	slab_pages_init(src);
 	user_caches = NULL;
-	memset(&large, 0, sizeof(large));
 	for (unsigned int i = 0; i < NR_CLASSES; i++)
 		cache_setup(&kmalloc_caches[i], "kmalloc", class_sizes[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(class_of); i++) {

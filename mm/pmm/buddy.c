@@ -8,6 +8,7 @@
 
 #define PAGE_BITS       12
 #define STATE_FREE      0x80        /* this page heads a free block ... */
+#define STATE_ALLOC     0x40        /* ... or a block handed out ... */
 #define STATE_ORDER     0x0f        /* ... of this order */
 
 /*
@@ -112,6 +113,7 @@ static bool range_has_free(const struct pmm_core *c, u64 idx, u64 n)
 static void free_block(struct pmm_core *c, u64 idx, unsigned int order)
 {
 	c->free_pages += 1ULL << order;
+	states(c)[idx] = 0;
 	while (order < PMM_MAX_ORDER) {
 		u64 buddy = idx ^ (1ULL << order);
 
@@ -180,6 +182,7 @@ phys_addr_t pmm_core_alloc(struct pmm_core *c, unsigned int order)
 		o--;
 		list_push(c, o, idx + (1u << o));
 	}
+	states(c)[idx] = STATE_ALLOC | order;
 	c->free_pages -= 1ULL << order;
 	return c->base + ((u64)idx << PAGE_BITS);
 }
@@ -192,8 +195,12 @@ int pmm_core_free(struct pmm_core *c, phys_addr_t pa, unsigned int order)
 	if (order > PMM_MAX_ORDER || (pa & ((n << PAGE_BITS) - 1)))
 		return -EINVAL;
 	idx = page_index(c, pa, n);
-	/* A double free, or a block overlapping a free one, would corrupt the lists. */
-	if (idx < 0 || range_has_free(c, idx, n))
+	/*
+	 * Only the head of a block handed out with this order is marked so: a
+	 * double free, a wrong order or a page in the middle of a block would
+	 * corrupt the lists, and is refused here in O(1).
+	 */
+	if (idx < 0 || states(c)[idx] != (STATE_ALLOC | order))
 		return -EINVAL;
 	free_block(c, idx, order);
 	return 0;

@@ -16,7 +16,8 @@
 #define RECORD_MAX_ORDER 8                  /* 1 MiB: 65536 records */
 #define CASE_STEPS      4096                /* random operations per case */
 #define BENCH_WARMUP    1000
-#define BENCH_ROUNDS    20000
+#define BENCH_ROUNDS    2000
+#define BENCH_BATCHES   10
 
 extern char _stext[], __kernel_phys_end[];
 
@@ -271,21 +272,30 @@ KTEST(pmm, meminfo)
 	KT_EXPECT(t, st.total_pages > 0);
 }
 
-/* Cycles per pmm_alloc_pages(0) + pmm_free_pages(), as one JSON line for make bench. */
+/*
+ * Cycles per pmm_alloc_pages(0) + pmm_free_pages(), as one JSON line for
+ * make bench. The best of several batches: under TCG rdtsc counts host
+ * time, and the host is shared.
+ */
 KTEST(bench, pmm_alloc_free)
 {
-	u64 start, cycles;
-	phys_addr_t pa;
+	u64 best = ~0ULL;
+	phys_addr_t pa = PMM_NO_PAGE;
 
 	for (int i = 0; i < BENCH_WARMUP; i++)
 		pmm_free_pages(pmm_alloc_pages(0), 0);
-	start = rdtsc();
-	for (int i = 0; i < BENCH_ROUNDS; i++) {
-		pa = pmm_alloc_pages(0);
-		pmm_free_pages(pa, 0);
+	for (int b = 0; b < BENCH_BATCHES; b++) {
+		u64 start = rdtsc(), cycles;
+
+		for (int i = 0; i < BENCH_ROUNDS; i++) {
+			pa = pmm_alloc_pages(0);
+			pmm_free_pages(pa, 0);
+		}
+		cycles = (rdtsc() - start) / BENCH_ROUNDS;
+		if (cycles < best)
+			best = cycles;
 	}
-	cycles = (rdtsc() - start) / BENCH_ROUNDS;
 	KT_EXPECT(t, pa != PMM_NO_PAGE);
 	printk("{\"bench\":\"pmm_alloc_free\",\"impl\":\"%s\",\"cycles\":%llu}\n", pmm_name(),
-	       (unsigned long long)cycles);
+	       (unsigned long long)best);
 }

@@ -104,8 +104,12 @@ def check_log(build, lines):
 
 
 def boot_serial(q, build):
-    """Boots to 'boot complete' on serial; returns the log lines (timestamps cut)."""
+    """Boots to 'boot complete' on serial; returns the log lines (timestamps cut).
+
+    The guest must then go quiet without a panic (a prompt may follow).
+    """
     q.expect(BOOT_DONE)
+    q.settle()
     lines = clean_lines(q.serial)
     check_log(build, lines)
     return lines

@@ -261,13 +261,13 @@ static void bad_requests_rejected(void **state)
 	t_stats(&f->ctx, &after);
 	assert_memory_equal(&before, &after, sizeof(before));
 
-	assert_int_equal(pmm_core_free(&f->core, pa, 0), 0);                    /* half of it */
+	assert_int_equal(pmm_core_free(&f->core, pa, 1), 0);
 	one = f->core.free_pages;
-	assert_int_equal(pmm_core_free(&f->core, pa, 0), -EINVAL);             /* double free */
-	assert_int_equal(pmm_core_free(&f->core, pa, 1), -EINVAL);              /* overlaps free */
+	assert_int_equal(pmm_core_free(&f->core, pa, 1), -EINVAL);             /* double free */
+	assert_int_equal(pmm_core_free(&f->core, pa, 0), -EINVAL);             /* inside a free block */
 	assert_int_equal(pmm_core_add_free(&f->core, pa, 1), -EINVAL);          /* already free */
+	assert_int_equal(pmm_core_add_free(&f->core, pa + PAGE, 2), -EINVAL);   /* partly free */
 	assert_int_equal(f->core.free_pages, one);
-	assert_int_equal(pmm_core_free(&f->core, pa + PAGE, 0), 0);
 	t_stats(&f->ctx, &after);
 	assert_int_equal(after.free_pages, before.free_pages + 2);
 }
@@ -284,6 +284,23 @@ static void double_free_after_merge(void **state)
 	assert_int_equal(pmm_core_free(&f->core, b, 3), 0);
 	assert_int_equal(pmm_core_free(&f->core, a, 0), -EINVAL);
 	assert_int_equal(pmm_core_free(&f->core, b + 2 * PAGE, 1), -EINVAL);
+	assert_int_equal(f->core.free_pages, 4096);
+}
+
+/* Neither the lower nor the upper half of a merged pair can be freed again. */
+static void double_free_of_any_merged_block(void **state)
+{
+	struct fixture *f = *state;
+	phys_addr_t pa[8];
+
+	for (int i = 0; i < 8; i++) {
+		pa[i] = pmm_core_alloc(&f->core, 0);
+		assert_int_not_equal(pa[i], PMM_NO_PAGE);
+	}
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(pmm_core_free(&f->core, pa[i], 0), 0);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(pmm_core_free(&f->core, pa[i], 0), -EINVAL);
 	assert_int_equal(f->core.free_pages, 4096);
 }
 
@@ -312,6 +329,7 @@ static const struct CMUnitTest tests[] = {
 	CASE(bad_requests_rejected, whole),
 	CASE(bad_requests_rejected, holes),
 	CASE(double_free_after_merge, whole),
+	CASE(double_free_of_any_merged_block, whole),
 };
 
 int main(void)

@@ -1,0 +1,64 @@
+/*
+ * mv: renames files: "mv SRC DST" or "mv SRC... DIR". Across filesystems
+ * (EXDEV) a regular file is copied and the original removed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ulib.h"
+
+static int move_one(const char *src, const char *dst)
+{
+	struct stat st;
+
+	if (!rename(src, dst))
+		return 0;
+	if (errno != EXDEV) {
+		u_warn(src);
+		return 1;
+	}
+	if (lstat(src, &st) || !S_ISREG(st.st_mode)) {
+		u_warnx("%s: cannot move across filesystems (only regular files can)", src);
+		return 1;
+	}
+	if (u_copy_file(src, dst, st.st_mode))
+		return 1;
+	if (unlink(src)) {
+		u_warn(src);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct stat st;
+	int i = 1, status = 0;
+
+	u_setprog(argv[0]);
+	if (argc - i < 2) {
+		u_warnx("usage: mv SRC DST | mv SRC... DIR");
+		return 2;
+	}
+	const char *last = argv[argc - 1];
+	int into_dir = !stat(last, &st) && S_ISDIR(st.st_mode);
+	if (argc - i == 2 && !into_dir)
+		return move_one(argv[i], last);
+	if (!into_dir) {
+		u_warnx("%s: not a directory", last);
+		return 1;
+	}
+	for (; i < argc - 1; i++) {
+		char dst[PATH_MAX];
+		if (u_path_join(dst, sizeof(dst), last, u_basename(argv[i]))) {
+			u_warnx("%s: path too long", argv[i]);
+			status = 1;
+			continue;
+		}
+		status |= move_one(argv[i], dst);
+	}
+	return status;
+}
