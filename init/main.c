@@ -15,6 +15,7 @@
 #include <tessera/thread.h>
 #include <tessera/irq.h>
 #include <tessera/time.h>
+#include <fs/vfs.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
@@ -58,6 +59,8 @@ void start_kernel(u32 mb2_magic, u32 mb2_info_phys)
 	if (IS_ENABLED(CONFIG_RTC_CMOS))
 		rtc_init();
 	tty_init();                             /* keyboard and serial input: needs irq_request() */
+	if (IS_ENABLED(CONFIG_VFS))
+		fs_init(&boot_info);            /* ramfs root, initramfs, devfs on /dev: needs mutexes */
 
 	if (IS_ENABLED(CONFIG_KTEST)) {
 		ktest_crash_main();

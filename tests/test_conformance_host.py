@@ -26,3 +26,7 @@ def test_conformance_suites_pass():
     # The page-allocator suite ran against both cores.
     for core in ("bitmap", "buddy"):
         assert re.search(r"^=== \S*/pmm_%s$" % core, out, re.M), "no pmm suite for " + core
+    # The heap suite ran against every core, with and without CONFIG_HEAP_POISON.
+    for core in ("slab", "firstfit", "bump"):
+        for variant in (core, core + "_poison"):
+            assert re.search(r"^=== \S*/heap_%s$" % variant, out, re.M), "no heap suite " + variant

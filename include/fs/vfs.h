@@ -77,7 +77,7 @@ struct dir_context {
 	u64 pos;
 };
 
-/* Fields vfs_setattr may change; ia_valid says which. */
+/* Fields vfs_setattr may change; valid says which. */
 #define ATTR_MODE   0x1
 #define ATTR_UID    0x2
 #define ATTR_GID    0x4
@@ -346,6 +346,9 @@ int vfs_stat(struct fs_struct *fs, const struct path *base, const char *path,
 	     unsigned int flags, struct stat *st);
 int vfs_statfs(struct fs_struct *fs, const struct path *base, const char *path,
 	       struct statfs *st);
+/* chmod, utimensat, truncate: flags AT_SYMLINK_NOFOLLOW. */
+int vfs_setattr(struct fs_struct *fs, const struct path *base, const char *path,
+		unsigned int flags, struct iattr *ia);
 int vfs_truncate(struct fs_struct *fs, const struct path *base, const char *path, u64 size);
 int vfs_chmod(struct fs_struct *fs, const struct path *base, const char *path, u32 mode);
 /* mode: F_OK or R_OK|W_OK|X_OK (root: only existence, and X needs an x bit). */
@@ -394,6 +397,7 @@ long vfs_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
 int vfs_fstat(struct file *f, struct stat *st);
 int vfs_fstatfs(struct file *f, struct statfs *st);
 int vfs_ftruncate(struct file *f, u64 size);
+int vfs_fsetattr(struct file *f, struct iattr *ia);
 int vfs_fsync(struct file *f);
 /* F_SETFL: only O_APPEND and O_NONBLOCK change. */
 void file_set_flags(struct file *f, unsigned int flags);

@@ -67,7 +67,7 @@ struct stat {
 	unsigned long st_mtime_nsec;
 	unsigned long st_ctime;
 	unsigned long st_ctime_nsec;
-	long __unused[3];
+	long __reserved[3];
 };
 
 _Static_assert(sizeof(struct stat) == 144, "Linux x86_64 struct stat is 144 bytes");

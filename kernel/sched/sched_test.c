@@ -387,13 +387,18 @@ KTEST(sched, preempts_hog)
 	KT_EXPECT(t, ktime_ns() - start >= 50 * NS_PER_MS);
 }
 
+/* Joining a new thread switches to it and back: both switches are in the ring. */
 KTEST(sched, trace_records)
 {
 	u64 before = sched_trace_count();
+	struct thread *th;
 
 	if (!IS_ENABLED(CONFIG_SCHED_TRACE))
 		KT_SKIP(t, "CONFIG_SCHED_TRACE=n");
-	msleep(10);
+	th = kthread_create(return_42, NULL, "kt-traced");
+	KT_EXPECT(t, th != NULL);
+	if (th)
+		kthread_join(th, NULL);
 	KT_EXPECT(t, sched_trace_count() >= before + 2);
 	sched_trace_dump();
 }

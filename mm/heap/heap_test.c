@@ -15,12 +15,13 @@
 #include "heap_cases.h"
 
 #define KIB                 1024UL
-#define BIG_RAM             (64 * HC_MIB)  /* below this, the cases ask for less */
+#define BIG_RAM             (64 * HC_MIB)  /* below these, the cases ask for less */
+#define SMALL_RAM           (16 * HC_MIB)
 #define GUEST_TRACE_OPS     2000
 #define BUMP_TRACE_OPS      300            /* bump keeps every byte: stay small */
 #define BENCH_WARMUP        1000
 #define BENCH_ROUNDS        100000
-#define BUMP_BENCH_ROUNDS   10000          /* 800 KiB that bump never gets back */
+#define BUMP_BENCH_ROUNDS   2000           /* 160 KiB that bump never gets back */
 
 static size_t ram_bytes(void)
 {
@@ -32,12 +33,13 @@ static size_t ram_bytes(void)
 
 static struct hc hc_for(struct ktest *t)
 {
-	bool big = ram_bytes() >= BIG_RAM;
+	size_t ram = ram_bytes();
 
 	return (struct hc){
 		.ctx = t,
-		.max_size = big ? HC_MIB : 64 * KIB,
-		.trace_ops = hc_can_free() ? GUEST_TRACE_OPS : BUMP_TRACE_OPS,
+		.max_size = ram >= BIG_RAM ? HC_MIB : ram >= SMALL_RAM ? 64 * KIB : 16 * KIB,
+		.trace_ops = hc_can_free() ? GUEST_TRACE_OPS :
+			     ram >= SMALL_RAM ? BUMP_TRACE_OPS : BUMP_TRACE_OPS / 3,
 		.rng = rdtsc() | 1,
 	};
 }

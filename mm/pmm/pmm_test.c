@@ -2,6 +2,7 @@
  * KTESTs of the page allocator: the conformance cases of
  * tests/conformance/pmm_cases.h on the real allocator over real memory,
  * memory above 4 GiB, counters against the memory map, and a cycle bench.
+ * (The meminfo dump of all counters is KTEST(meminfo, dump) in mm/heap/.)
  */
 #include <mm/pmm.h>
 #include <tessera/bootinfo.h>
@@ -260,16 +261,6 @@ KTEST(pmm, memory_above_4g)
 	}
 	if (big != PMM_NO_PAGE)
 		pmm_free_pages(big, PMM_MAX_ORDER);
-}
-
-/* The meminfo dump: counters as /proc/meminfo will show them. */
-KTEST(pmm, meminfo)
-{
-	struct pmm_stats st;
-
-	pmm_log_stats();
-	pmm_get_stats(&st);
-	KT_EXPECT(t, st.total_pages > 0);
 }
 
 /*

@@ -4,7 +4,9 @@
  * and returns its exit status.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -136,6 +138,75 @@ static int bi_source(int argc, char **argv)
 	return run_file(argv[1], argc - 1, argv + 1);
 }
 
+static const struct { const char *name; int num; } signames[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
+	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM },
+	{ "TERM", SIGTERM }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU }, { "WINCH", SIGWINCH },
+};
+
+static int signal_number(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n >= 0 && n < 65 ? (int)n : -1;
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(signames) / sizeof(signames[0]); i++)
+		if (!strcmp(s, signames[i].name))
+			return signames[i].num;
+	return -1;
+}
+
+/* A builtin so that "kill %1" can name a job; /bin/kill does the same for pids. */
+static int bi_kill(int argc, char **argv)
+{
+	int sig = SIGTERM, i = 1, status = 0;
+
+	if (i < argc && !strcmp(argv[i], "-l")) {
+		for (size_t k = 0; k < sizeof(signames) / sizeof(signames[0]); k++)
+			dprintf(1, "%2d) SIG%s\n", signames[k].num, signames[k].name);
+		return 0;
+	}
+	if (i + 1 < argc && !strcmp(argv[i], "-s"))
+		sig = signal_number(argv[i + 1]), i += 2;
+	else if (i + 1 < argc && argv[i][0] == '-' && argv[i][1] && argv[i][1] != '-')
+		sig = signal_number(argv[i++] + 1);
+	else if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (sig < 0 || i == argc) {
+		sh_error("kill: usage: kill [-SIGNAL | -s SIGNAL] PID | %%JOB...");
+		return 2;
+	}
+	for (; i < argc; i++) {
+		pid_t target;
+		if (argv[i][0] == '%') {
+			struct job *j = job_find(argv[i]);
+			if (!j) {
+				sh_error("kill: %s: no such job", argv[i]);
+				status = 1;
+				continue;
+			}
+			target = -job_pgid(j);
+		} else {
+			char *end;
+			target = (pid_t)strtol(argv[i], &end, 10);
+			if (!*argv[i] || *end) {
+				sh_error("kill: %s: not a process id", argv[i]);
+				status = 1;
+				continue;
+			}
+		}
+		if (kill(target, sig)) {
+			sh_error("kill: %s: %s", argv[i], strerror(errno));
+			status = 1;
+		}
+	}
+	return status;
+}
+
 static int bi_colon(int argc, char **argv)
 {
 	(void)argc;
@@ -157,6 +228,7 @@ static const struct {
 	{ "jobs", bi_jobs, "jobs                list background and stopped jobs" },
 	{ "fg", bi_fg, "fg [%N]             continue a job in the foreground" },
 	{ "bg", bi_bg, "bg [%N]             continue a stopped job in the background" },
+	{ "kill", bi_kill, "kill [-SIG] PID|%N  send a signal to a process or job" },
 	{ "wait", bi_wait, "wait                wait for every background job" },
 	{ "history", bi_history, "history             list the commands typed so far" },
 	{ ".", bi_source, ". FILE [ARG...]     run FILE in this shell" },

@@ -7,6 +7,7 @@
  * time, so commands that read the same input get the rest of it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>

@@ -4,6 +4,7 @@
  * Builtins run inside the shell unless they are part of a pipeline.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>

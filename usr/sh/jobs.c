@@ -4,6 +4,7 @@
  * reports at the prompt, and what jobs, fg, bg and wait need.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,10 +271,12 @@ int job_continue(struct job *j, int foreground)
 			j->procs[i].state = P_RUNNING;
 	j->stop_reported = 0;
 	j->seq = ++seq_counter;
-	if (foreground)
+	if (foreground) {
 		dprintf(1, "%s\n", j->text);
-	else
+	} else {
 		dprintf(1, "[%d]+ %s &\n", j->id, j->text);
+		sh.last_bg = j->procs[j->nprocs - 1].pid;
+	}
 	if (foreground && sh.job_control)
 		tcsetpgrp(sh.ttyfd, j->pgid);
 	if (kill(-j->pgid, SIGCONT) < 0)
@@ -300,6 +303,11 @@ int jobs_wait_all(void)
 		}
 	}
 	return status;
+}
+
+pid_t job_pgid(const struct job *j)
+{
+	return j->pgid;
 }
 
 void jobs_forget_all(void)

@@ -16,15 +16,17 @@ struct parser {
 	int pos;
 };
 
-/* Grows an arena array to hold one more element; returns the new base. */
+/* Makes room for element n of an arena array; returns the (new) base. */
 static void *grow(void *base, int n, int *cap, size_t elsize)
 {
 	if (n < *cap)
 		return base;
 	int ncap = *cap ? *cap * 2 : 4;
+	while (ncap <= n)
+		ncap *= 2;
 	void *nb = arena_alloc(elsize * (size_t)ncap);
-	if (n)
-		memcpy(nb, base, elsize * (size_t)n);
+	if (*cap)
+		memcpy(nb, base, elsize * (size_t)*cap);
 	*cap = ncap;
 	return nb;
 }

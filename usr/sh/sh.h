@@ -151,6 +151,7 @@ void job_announce_bg(const struct job *j);
 void jobs_reap(int report);
 void jobs_list(void);
 struct job *job_find(const char *spec);	/* "%N", "N" or NULL for the current job */
+pid_t job_pgid(const struct job *j);
 /* Waits for every background job ("wait"). */
 int jobs_wait_all(void);
 void jobs_forget_all(void);	/* in a forked child */

@@ -1,0 +1,256 @@
+/*
+ * The path walk: one component at a time from the root or a starting
+ * directory, through the dentry cache (or the filesystem's lookup on a
+ * miss), "." and ".." (which climbs back over mount points but never above
+ * the process's root), mounts, and symlinks with Linux's limits.
+ */
+#include <fs/vfs.h>
+#include <mm/heap.h>
+#include <tessera/errno.h>
+#include <lib/string.h>
+#include "internal.h"
+
+struct walk {
+	struct fs_struct *fs;
+	struct path path;            /* where the walk is; holds references */
+	int links;                   /* symlinks followed so far */
+	int depth;                   /* symlinks being followed inside each other */
+};
+
+static int walk(struct walk *w, const char *s, unsigned int flags, struct parent_lookup *pl);
+
+int lookup_child(struct dentry *dir, const char *name, size_t len, struct dentry **out)
+{
+	struct inode *inode;
+	struct dentry *d = d_lookup(dir, name, len);
+	int err;
+
+	if (d) {
+		*out = d;
+		return 0;
+	}
+	if (!dir->inode->iops || !dir->inode->iops->lookup)
+		return -ENOENT;
+	err = dir->inode->iops->lookup(dir->inode, name, len, &inode);
+	if (err)
+		return err;
+	d = d_alloc(dir, name, len, inode);
+	if (!d) {
+		iput(inode);
+		return -ENOMEM;
+	}
+	*out = d;
+	return 0;
+}
+
+int lookup_last(struct parent_lookup *pl, struct path *out)
+{
+	struct dentry *d;
+	int err;
+
+	if (pl->type != LAST_NORM)
+		return -EISDIR;         /* "/", "." and "..": all directories */
+	err = lookup_child(pl->dir.dentry, pl->last, pl->last_len, &d);
+	if (err)
+		return err;
+	*out = (struct path){ pl->dir.mnt, d };
+	pl->dir.mnt->refs++;
+	follow_mounts(out);
+	return 0;
+}
+
+static void set_path(struct walk *w, const struct path *p)
+{
+	__path_get(p);
+	__path_put(&w->path);
+	w->path = *p;
+}
+
+static void follow_dotdot(struct walk *w)
+{
+	for (;;) {
+		struct path *p = &w->path;
+
+		if (path_equal(p, &w->fs->root))
+			break;
+		if (p->dentry != p->mnt->root) {
+			struct dentry *parent = dget(p->dentry->parent);
+
+			dput(p->dentry);
+			p->dentry = parent;
+			break;
+		}
+		if (!p->mnt->parent)
+			break;          /* the global root */
+		set_path(w, &(struct path){ p->mnt->parent, p->mnt->mountpoint });
+	}
+	follow_mounts(&w->path);
+}
+
+static int follow_link(struct walk *w, struct inode *link)
+{
+	char *buf;
+	long n;
+	int err;
+
+	if (w->depth >= MAX_NESTED_LINKS || w->links >= MAX_TOTAL_LINKS)
+		return -ELOOP;
+	if (!link->iops || !link->iops->readlink)
+		return -EINVAL;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = link->iops->readlink(link, buf, PATH_MAX - 1);
+	if (n >= 0)
+		buf[n] = '\0';
+	w->links++;
+	w->depth++;
+	/* The body resolves from the directory holding the link. */
+	err = n < 0 ? (int)n : walk(w, buf, LOOKUP_FOLLOW, NULL);
+	w->depth--;
+	kfree(buf);
+	return err;
+}
+
+static enum last_type last_type(const char *name, size_t len)
+{
+	if (len == 1 && name[0] == '.')
+		return LAST_DOT;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return LAST_DOTDOT;
+	return LAST_NORM;
+}
+
+/* Steps from w->path to the child called name, following a symlink if asked. */
+static int step(struct walk *w, const char *name, size_t len, bool follow)
+{
+	struct dentry *d;
+	struct path next;
+	int err = lookup_child(w->path.dentry, name, len, &d);
+
+	if (err)
+		return err;
+	next = (struct path){ w->path.mnt, d };
+	next.mnt->refs++;
+	follow_mounts(&next);
+	if (follow && S_ISLNK(next.dentry->inode->mode)) {
+		err = follow_link(w, next.dentry->inode);
+		__path_put(&next);
+		return err;
+	}
+	__path_put(&w->path);
+	w->path = next;
+	return 0;
+}
+
+static int walk(struct walk *w, const char *s, unsigned int flags, struct parent_lookup *pl)
+{
+	bool trailing = false;
+
+	if (!*s)
+		return -ENOENT;
+	if (strnlen(s, PATH_MAX) == PATH_MAX)
+		return -ENAMETOOLONG;
+	if (*s == '/') {
+		set_path(w, &w->fs->root);
+		while (*s == '/')
+			s++;
+		if (!*s && pl) {
+			*pl = (struct parent_lookup){ .type = LAST_ROOT, .last = s };
+			return 0;
+		}
+	}
+	while (*s) {
+		const char *name = s;
+		size_t len = 0;
+		enum last_type type;
+		bool last;
+		int err;
+
+		while (s[len] && s[len] != '/')
+			len++;
+		s += len;
+		trailing = *s == '/';
+		while (*s == '/')
+			s++;
+		last = !*s;
+		if (len > NAME_MAX)
+			return -ENAMETOOLONG;
+		if (!S_ISDIR(w->path.dentry->inode->mode))
+			return -ENOTDIR;
+		type = last_type(name, len);
+		if (last && pl) {
+			*pl = (struct parent_lookup){ .last = name, .last_len = len, .type = type,
+						      .trailing_slash = trailing };
+			return 0;
+		}
+		if (type == LAST_DOT)
+			continue;
+		if (type == LAST_DOTDOT) {
+			follow_dotdot(w);
+			continue;
+		}
+		err = step(w, name, len, !last || trailing || (flags & LOOKUP_FOLLOW));
+		if (err)
+			return err;
+	}
+	if ((trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(w->path.dentry->inode->mode))
+		return -ENOTDIR;
+	return 0;
+}
+
+static int start(struct walk *w, struct fs_struct *fs, const struct path *base)
+{
+	const struct path *from = base ? base : &fs->cwd;
+
+	if (!fs->root.mnt || !from->mnt)
+		return -ENOENT;         /* nothing is mounted yet */
+	*w = (struct walk){ .fs = fs, .path = *from };
+	__path_get(&w->path);
+	return 0;
+}
+
+int __lookup(struct fs_struct *fs, const struct path *base, const char *path,
+	     unsigned int flags, struct path *out)
+{
+	struct walk w;
+	int err = start(&w, fs, base);
+
+	if (err)
+		return err;
+	err = walk(&w, path, flags, NULL);
+	if (err) {
+		__path_put(&w.path);
+		return err;
+	}
+	*out = w.path;
+	return 0;
+}
+
+int __lookup_parent(struct fs_struct *fs, const struct path *base, const char *path,
+		    struct parent_lookup *pl)
+{
+	struct walk w;
+	int err = start(&w, fs, base);
+
+	if (err)
+		return err;
+	err = walk(&w, path, 0, pl);
+	if (err) {
+		__path_put(&w.path);
+		return err;
+	}
+	pl->dir = w.path;
+	return 0;
+}
+
+int vfs_lookup(struct fs_struct *fs, const struct path *base, const char *path,
+	       unsigned int flags, struct path *out)
+{
+	int err;
+
+	vfs_namespace_lock();
+	err = __lookup(fs, base, path, flags, out);
+	vfs_namespace_unlock();
+	return err;
+}
