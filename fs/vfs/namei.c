@@ -87,27 +87,40 @@ static void follow_dotdot(struct walk *w)
 	follow_mounts(&w->path);
 }
 
-static int follow_link(struct walk *w, struct inode *link)
+/* Reads a symlink's body into buf (PATH_MAX bytes), counting it against the limit. */
+static int read_link(struct walk *w, struct inode *link, char *buf)
 {
-	char *buf;
 	long n;
-	int err;
 
-	if (w->depth >= MAX_NESTED_LINKS || w->links >= MAX_TOTAL_LINKS)
+	if (w->links >= MAX_TOTAL_LINKS)
 		return -ELOOP;
 	if (!link->iops || !link->iops->readlink)
 		return -EINVAL;
+	n = link->iops->readlink(link, buf, PATH_MAX - 1);
+	if (n <= 0)
+		return n ? (int)n : -ENOENT;
+	buf[n] = '\0';
+	w->links++;
+	return 0;
+}
+
+/* A symlink inside a path: its body resolves from the directory holding it. */
+static int follow_nested(struct walk *w, struct inode *link)
+{
+	char *buf;
+	int err;
+
+	if (w->depth >= MAX_NESTED_LINKS)
+		return -ELOOP;
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	n = link->iops->readlink(link, buf, PATH_MAX - 1);
-	if (n >= 0)
-		buf[n] = '\0';
-	w->links++;
-	w->depth++;
-	/* The body resolves from the directory holding the link. */
-	err = n < 0 ? (int)n : walk(w, buf, LOOKUP_FOLLOW, NULL);
-	w->depth--;
+	err = read_link(w, link, buf);
+	if (!err) {
+		w->depth++;
+		err = walk(w, buf, LOOKUP_FOLLOW, NULL);
+		w->depth--;
+	}
 	kfree(buf);
 	return err;
 }
@@ -121,82 +134,139 @@ static enum last_type last_type(const char *name, size_t len)
 	return LAST_NORM;
 }
 
-/* Steps from w->path to the child called name, following a symlink if asked. */
-static int step(struct walk *w, const char *name, size_t len, bool follow)
+/* The child called name, mounts crossed, with references. */
+static int child_path(struct walk *w, const char *name, size_t len, struct path *out)
 {
 	struct dentry *d;
-	struct path next;
 	int err = lookup_child(w->path.dentry, name, len, &d);
 
 	if (err)
 		return err;
-	next = (struct path){ w->path.mnt, d };
-	next.mnt->refs++;
-	follow_mounts(&next);
-	if (follow && S_ISLNK(next.dentry->inode->mode)) {
-		err = follow_link(w, next.dentry->inode);
+	*out = (struct path){ w->path.mnt, d };
+	out->mnt->refs++;
+	follow_mounts(out);
+	return 0;
+}
+
+/* A leading "/": back to the process's root. Returns s past the slashes. */
+static const char *from_root(struct walk *w, const char *s)
+{
+	if (*s != '/')
+		return s;
+	set_path(w, &w->fs->root);
+	while (*s == '/')
+		s++;
+	return s;
+}
+
+struct walk_state {
+	const char *s;
+	char *body;                  /* a trailing symlink's text, resolved in place */
+	bool must_dir;
+	bool follow_last;            /* LOOKUP_FOLLOW, or a trailing link is being followed */
+};
+
+/*
+ * One component. A symlink in the middle of the path nests (at most 8
+ * deep); one at the end is replaced by its body and the walk goes on at
+ * the same depth, so chains of links count only against the total of 40.
+ */
+static int component(struct walk *w, struct walk_state *ws, const char *name, size_t len,
+		     bool last, bool follow)
+{
+	struct path next;
+	int err;
+
+	switch (last_type(name, len)) {
+	case LAST_DOT:
+		return 0;
+	case LAST_DOTDOT:
+		follow_dotdot(w);
+		return 0;
+	default:
+		break;
+	}
+	err = child_path(w, name, len, &next);
+	if (err)
+		return err;
+	if (!follow || !S_ISLNK(next.dentry->inode->mode)) {
+		__path_put(&w->path);
+		w->path = next;
+		return 0;
+	}
+	if (!last) {
+		err = follow_nested(w, next.dentry->inode);
 		__path_put(&next);
 		return err;
 	}
-	__path_put(&w->path);
-	w->path = next;
+	if (!ws->body)
+		ws->body = kmalloc(PATH_MAX, GFP_KERNEL);
+	err = ws->body ? read_link(w, next.dentry->inode, ws->body) : -ENOMEM;
+	__path_put(&next);
+	if (!err) {
+		ws->s = from_root(w, ws->body);
+		ws->follow_last = true;
+	}
+	if (!err && !*ws->s)
+		ws->must_dir = true;         /* a link to "/" */
+	return err;
+}
+
+static int walk_loop(struct walk *w, struct walk_state *ws, unsigned int flags,
+		     struct parent_lookup *pl)
+{
+	while (*ws->s) {
+		const char *name = ws->s;
+		size_t len = 0;
+		bool last, trailing;
+		int err;
+
+		while (name[len] && name[len] != '/')
+			len++;
+		ws->s += len;
+		trailing = *ws->s == '/';
+		while (*ws->s == '/')
+			ws->s++;
+		last = !*ws->s;
+		if (len > NAME_MAX)
+			return -ENAMETOOLONG;
+		if (!S_ISDIR(w->path.dentry->inode->mode))
+			return -ENOTDIR;
+		if (last && pl) {
+			*pl = (struct parent_lookup){ .last = name, .last_len = len,
+						      .type = last_type(name, len),
+						      .trailing_slash = trailing };
+			return 0;
+		}
+		if (last && trailing)
+			ws->must_dir = true;
+		err = component(w, ws, name, len, last,
+				!last || trailing || ws->follow_last);
+		if (err)
+			return err;
+	}
+	if ((ws->must_dir || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(w->path.dentry->inode->mode))
+		return -ENOTDIR;
 	return 0;
 }
 
 static int walk(struct walk *w, const char *s, unsigned int flags, struct parent_lookup *pl)
 {
-	bool trailing = false;
+	struct walk_state ws = { .s = s, .follow_last = flags & LOOKUP_FOLLOW };
+	int err;
 
 	if (!*s)
 		return -ENOENT;
 	if (strnlen(s, PATH_MAX) == PATH_MAX)
 		return -ENAMETOOLONG;
-	if (*s == '/') {
-		set_path(w, &w->fs->root);
-		while (*s == '/')
-			s++;
-		if (!*s && pl) {
-			*pl = (struct parent_lookup){ .type = LAST_ROOT, .last = s };
-			return 0;
-		}
+	ws.s = from_root(w, s);
+	if (!*ws.s && pl) {
+		*pl = (struct parent_lookup){ .type = LAST_ROOT, .last = ws.s };
+		return 0;
 	}
-	while (*s) {
-		const char *name = s;
-		size_t len = 0;
-		enum last_type type;
-		bool last;
-		int err;
-
-		while (s[len] && s[len] != '/')
-			len++;
-		s += len;
-		trailing = *s == '/';
-		while (*s == '/')
-			s++;
-		last = !*s;
-		if (len > NAME_MAX)
-			return -ENAMETOOLONG;
-		if (!S_ISDIR(w->path.dentry->inode->mode))
-			return -ENOTDIR;
-		type = last_type(name, len);
-		if (last && pl) {
-			*pl = (struct parent_lookup){ .last = name, .last_len = len, .type = type,
-						      .trailing_slash = trailing };
-			return 0;
-		}
-		if (type == LAST_DOT)
-			continue;
-		if (type == LAST_DOTDOT) {
-			follow_dotdot(w);
-			continue;
-		}
-		err = step(w, name, len, !last || trailing || (flags & LOOKUP_FOLLOW));
-		if (err)
-			return err;
-	}
-	if ((trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(w->path.dentry->inode->mode))
-		return -ENOTDIR;
-	return 0;
+	err = walk_loop(w, &ws, flags, pl);
+	kfree(ws.body);
+	return err;
 }
 
 static int start(struct walk *w, struct fs_struct *fs, const struct path *base)

@@ -81,7 +81,10 @@ void __spin_lock_init(spinlock_t *l, const char *name, const void *key);
 
 /* Disables interrupts and preemption, then spins for the lock. Never sleeps. */
 void spin_lock(spinlock_t *l);
-/* Releases it and restores the interrupt state spin_lock() found. */
+/*
+ * Releases it and restores the interrupt state spin_lock() found, so nested
+ * locks must be released in the reverse order they were taken.
+ */
 void spin_unlock(spinlock_t *l);
 /* spin_lock() if the lock is free now; returns whether it was taken. */
 bool spin_trylock(spinlock_t *l);

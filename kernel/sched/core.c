@@ -211,6 +211,7 @@ static bool try_wake(struct sched_cpu *sc, struct thread *t, u64 now)
 	return true;
 }
 
+/* One CPU for now; with SMP this takes t->cpu's queue and sends an IPI. */
 void wake_up_thread(struct thread *t)
 {
 	struct sched_cpu *sc = cpu_sched();

@@ -14,6 +14,8 @@ struct bump_hdr {
 #define BUMP_LIVE        0xb0b0a11c0c0a11c0ULL
 #define BUMP_FREED       0xb0b0f4eef4eef4eeULL
 #define BUMP_MAX_REQUEST ((size_t)1 << 40)
+/* 16 KiB chunks: a page per small kmalloc would cost a page-allocator call each. */
+#define BUMP_MIN_CHUNK_ORDER 2
 
 const char heap_core_name[] = "bump";
 
@@ -49,6 +51,8 @@ static void *alloc_new_chunk(size_t need)
 	size_t bytes;
 	char *va;
 
+	if (order < BUMP_MIN_CHUNK_ORDER)
+		order = BUMP_MIN_CHUNK_ORDER;
 	if (order > HEAP_MAX_ORDER || !(va = source->alloc_pages(order)))
 		return NULL;
 	pages_held += (size_t)1 << order;

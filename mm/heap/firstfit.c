@@ -1,7 +1,7 @@
 /*
  * First-fit heap (CONFIG_HEAP_FIRSTFIT): blocks with boundary tags carved
- * from arenas of pages, one free list searched first-fit, and neighbours
- * merged on free so an arena that empties goes back to the page allocator.
+ * from arenas of pages, one address-ordered free list searched first-fit,
+ * and neighbours merged on free so an arena that empties goes back.
  */
 #include <lib/string.h>
 
@@ -68,13 +68,28 @@ static struct ff_block *bprev(struct ff_block *b)
 	return (struct ff_block *)((char *)b - b->prev_size);
 }
 
-static void list_add(struct ff_block *b)
+/*
+ * The free list is kept in address order: first-fit then fills the low end
+ * of memory and leaves the high end in large pieces, which keeps peak memory
+ * near what is live (see Documentation/memory.md). Only a free that merges
+ * with no neighbour has to walk the list to find its place.
+ */
+static void list_insert(struct ff_block *b)
 {
-	b->prev = NULL;
-	b->next = free_list;
-	if (free_list)
-		free_list->prev = b;
-	free_list = b;
+	struct ff_block *prev = NULL, *next = free_list;
+
+	while (next && next < b) {
+		prev = next;
+		next = next->next;
+	}
+	b->prev = prev;
+	b->next = next;
+	if (next)
+		next->prev = b;
+	if (prev)
+		prev->next = b;
+	else
+		free_list = b;
 }
 
 static void list_del(struct ff_block *b)
@@ -85,6 +100,19 @@ static void list_del(struct ff_block *b)
 		free_list = b->next;
 	if (b->next)
 		b->next->prev = b->prev;
+}
+
+/* nb takes old's place: no free block lies between them, so the order holds. */
+static void list_replace(struct ff_block *old, struct ff_block *nb)
+{
+	nb->prev = old->prev;
+	nb->next = old->next;
+	if (nb->prev)
+		nb->prev->next = nb;
+	else
+		free_list = nb;
+	if (nb->next)
+		nb->next->prev = nb;
 }
 
 /* A fresh arena holding one free block big enough for need. */
@@ -108,7 +136,7 @@ static struct ff_block *arena_new(size_t need)
 	set_word(b, bytes, false);
 	set_word(bnext(b), 0, true);
 	bnext(b)->prev_size = bytes;
-	list_add(b);
+	list_insert(b);
 	return b;
 }
 
@@ -155,7 +183,6 @@ void *heap_core_alloc(size_t size)
 	b = find_fit(need);
 	if (!b)
 		return NULL;
-	list_del(b);
 	have = bsize(b);
 	if (have - need >= FF_MIN_BLOCK) {
 		struct ff_block *rest = (struct ff_block *)((char *)b + need);
@@ -163,8 +190,10 @@ void *heap_core_alloc(size_t size)
 		rest->prev_size = need;
 		set_word(rest, have - need, false);
 		bnext(rest)->prev_size = have - need;
-		list_add(rest);
+		list_replace(b, rest);
 		have = need;
+	} else {
+		list_del(b);
 	}
 	set_word(b, have, true);
 	bytes_in_use += have;
@@ -202,18 +231,22 @@ enum heap_free_result heap_core_free(void *p)
 	/* Marked free first: if it merges into its predecessor, the stale tag still says so. */
 	set_word(b, size, false);
 	n = bnext(b);
-	if (!bused(n)) {
-		list_del(n);
-		size += bsize(n);
-	}
 	if (b->prev_size && !bused(bprev(b))) {
+		/* The free block before absorbs b (and n): it keeps its list place. */
 		b = bprev(b);
-		list_del(b);
 		size += bsize(b);
+		if (!bused(n)) {
+			list_del(n);
+			size += bsize(n);
+		}
+	} else if (!bused(n)) {
+		list_replace(n, b);
+		size += bsize(n);
+	} else {
+		list_insert(b);
 	}
 	set_word(b, size, false);
 	bnext(b)->prev_size = size;
-	list_add(b);
 	arena_maybe_release(b);
 	return HEAP_FREE_OK;
 }

@@ -19,11 +19,11 @@ KTEST_TIMEOUT = 180
 SUITES = ("pmm", "paging")
 KTEST_FRAGMENT = ["CONFIG_KTEST=y", "CONFIG_QEMU_DEBUG_EXIT=y"]
 
-# name: (defconfig, fragment)
+# name: (defconfig, fragment). "debug" (buddy, the default) is the session's
+# shared build from conftest.py.
 CONFIGS = {
     "mem-tiny": ("tiny_defconfig", KTEST_FRAGMENT),
     "mem-tiny-bitmap": ("tiny_defconfig", KTEST_FRAGMENT + ["CONFIG_PMM_BITMAP=y"]),
-    "mem-buddy": ("debug_defconfig", ["CONFIG_PMM_BUDDY=y"]),
     "mem-bitmap": ("debug_defconfig", ["CONFIG_PMM_BITMAP=y"]),
     "mem-pagealloc": ("debug_defconfig", ["CONFIG_DEBUG_PAGEALLOC=y"]),
 }
@@ -34,9 +34,9 @@ MATRIX = [
     ("mem-tiny", "4"),
     ("mem-tiny-bitmap", "4"),
     ("mem-tiny", "8"),
-    ("mem-buddy", "128"),
-    ("mem-buddy", "2048"),
-    ("mem-buddy", "5G"),
+    ("debug", "128"),
+    ("debug", "2048"),
+    ("debug", "5G"),
     ("mem-bitmap", "128"),
     ("mem-bitmap", "5G"),
     ("mem-pagealloc", "128"),
@@ -44,10 +44,13 @@ MATRIX = [
 
 
 class MemKernels:
-    def __init__(self):
+    def __init__(self, kernels):
+        self.kernels = kernels
         self.done, self.isos = {}, {}
 
     def __call__(self, name):
+        if name not in CONFIGS:
+            return self.kernels(name)
         if name not in self.done:
             defconfig, fragment = CONFIGS[name]
             try:
@@ -66,8 +69,8 @@ class MemKernels:
 
 
 @pytest.fixture(scope="module")
-def mem_kernels():
-    return MemKernels()
+def mem_kernels(kernels):
+    return MemKernels(kernels)
 
 
 def mib(size):
@@ -131,7 +134,7 @@ TRIGGERS = {
 
 @pytest.mark.parametrize("trigger", sorted(TRIGGERS))
 def test_wx_violation_is_a_page_fault(mem_kernels, boot, trigger):
-    q = boot(mem_kernels.iso("mem-buddy", "crash=%s" % trigger))
+    q = boot(mem_kernels.iso("debug", "crash=%s" % trigger))
     m = q.expect(r"must be a page fault")
     q.expect(r"page fault: address ([0-9a-f]{16}) \(CR2\)")
     q.expect(re.escape(TRIGGERS[trigger]))

@@ -113,6 +113,12 @@ static void become_shell(const char *shell)
 
 static pid_t start_shell(const char *shell)
 {
+	/*
+	 * Sharing our session (not pid 1), the terminal may still name the dead
+	 * shell's process group as its foreground: take it back for the next one.
+	 */
+	if (!is_pid1)
+		tcsetpgrp(0, getpgrp());
 	pid_t pid = fork();
 
 	if (pid == 0)

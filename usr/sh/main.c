@@ -59,8 +59,11 @@ static void init_interactive(void)
 	sh.ttyfd = fcntl(0, F_DUPFD_CLOEXEC, TTY_FD_BASE);
 	ioctl(0, TCGETS, &sh.tmodes);
 	pid_t fg;
-	while ((fg = tcgetpgrp(sh.ttyfd)) > 0 && fg != getpgrp())
+	while ((fg = tcgetpgrp(sh.ttyfd)) > 0 && fg != getpgrp()) {
+		if (kill(-fg, 0) < 0 && errno == ESRCH)
+			break;		/* the foreground group is gone: nobody to wait for */
 		kill(-getpgrp(), SIGTTIN);	/* started in the background: wait our turn */
+	}
 	ignore_job_signals();
 	if (fg < 0)
 		return;		/* no controlling terminal: line editing without job control */

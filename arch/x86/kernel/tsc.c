@@ -1,23 +1,19 @@
 /*
  * TSC clock: counts cycles since reset. Its rate is measured once against
- * PIT channel 2 (a known 1.193182 MHz), gated through port 0x61 so no
+ * PIT channel 2 (a known 1.193182 MHz), free-running and read back, so no
  * interrupt is needed. Under emulation the rate is the host's, not real.
  */
 #include <asm/tsc.h>
-#include <asm/io.h>
+#include <asm/i8253.h>
 #include <tessera/printk.h>
 
-#define PIT_HZ              1193182UL
-#define PIT_CH2_DATA        0x42
-#define PIT_COMMAND         0x43
-#define PIT_GATE_PORT       0x61
-#define PIT_GATE_CH2        0x01
-#define PIT_SPEAKER         0x02
-#define PIT_CH2_OUT         0x20
-/* Channel 2, lobyte/hibyte access, mode 0 (interrupt on terminal count). */
-#define PIT_CH2_MODE0       0xb0
 #define CALIBRATE_MS        50
-#define CALIBRATE_MAX_SPINS 100000000UL
+/* Sample reads taking longer than this were disturbed (50 us even at 4 GHz). */
+#define SAMPLE_MAX_CYCLES   200000ULL
+/* A gap between polls longer than this might hide a lap of the 16-bit count. */
+#define POLL_GAP_MAX_CYCLES 60000000ULL     /* under a 55 ms lap down to a 1.1 GHz TSC */
+#define SAMPLE_TRIES        100
+#define CALIBRATE_TRIES     10
 
 static u64 tsc_rate_khz;
 /* Written by head64.asm at kernel entry: time zero for the log. */
@@ -38,33 +34,60 @@ unsigned long long ktime_ns(void)
 	return (t / tsc_rate_khz) * 1000000ULL + (t % tsc_rate_khz) * 1000000ULL / tsc_rate_khz;
 }
 
-static u64 pit_measure_tsc(void)
-{
-	u32 ticks = (u32)(PIT_HZ * CALIBRATE_MS / 1000);
-	u64 start, spins = 0;
-	u8 gate = inb(PIT_GATE_PORT);
+struct pit_sample {
+	u16 pit;
+	u64 tsc;
+};
 
-	outb(PIT_GATE_PORT, (u8)((gate & ~PIT_SPEAKER) | PIT_GATE_CH2));
-	outb(PIT_COMMAND, PIT_CH2_MODE0);
-	outb(PIT_CH2_DATA, ticks & 0xff);
-	outb(PIT_CH2_DATA, (ticks >> 8) & 0xff);
-	start = rdtsc();
-	while (!(inb(PIT_GATE_PORT) & PIT_CH2_OUT)) {
-		if (++spins == CALIBRATE_MAX_SPINS)
+/* Channel 2's count with the TSC in the middle of the read; retaken if slow. */
+static int pit_sample(struct pit_sample *s)
+{
+	for (int i = 0; i < SAMPLE_TRIES; i++) {
+		u64 before = rdtsc(), after;
+
+		s->pit = pit_ch2_read();
+		after = rdtsc();
+		if (after - before <= SAMPLE_MAX_CYCLES) {
+			s->tsc = before + (after - before) / 2;
 			return 0;
+		}
 	}
-	return rdtsc() - start;
+	return -1;
+}
+
+/*
+ * TSC kHz over CALIBRATE_MS of PIT time, 0 when disturbed. Only the first
+ * and last samples' timing matters, and each is checked, so an SMI or a
+ * descheduled emulator elsewhere in the window cannot skew the result;
+ * a long gap between polls (the 16-bit count could have lapped) restarts.
+ */
+static u64 pit_measure_khz(void)
+{
+	const u32 want = PIT_HZ * CALIBRATE_MS / 1000;
+	struct pit_sample first, prev, cur;
+	u32 ticks = 0;
+
+	if (pit_sample(&first))
+		return 0;
+	prev = first;
+	while (ticks < want) {
+		if (pit_sample(&cur) || cur.tsc - prev.tsc > POLL_GAP_MAX_CYCLES)
+			return 0;
+		ticks += (u16)(prev.pit - cur.pit);
+		prev = cur;
+	}
+	return (cur.tsc - first.tsc) * PIT_HZ / ticks / 1000;
 }
 
 void tsc_init(void)
 {
-	u64 cycles = pit_measure_tsc();
-
-	if (!cycles) {
+	pit_ch2_free_run();
+	for (int i = 0; i < CALIBRATE_TRIES && !tsc_rate_khz; i++)
+		tsc_rate_khz = pit_measure_khz();
+	if (!tsc_rate_khz) {
 		pr_warn("tsc: PIT channel 2 did not count; no timestamps\n");
 		return;
 	}
-	tsc_rate_khz = cycles / CALIBRATE_MS;
 	printk_set_clock(ktime_ns);
 	pr_info("tsc: %lu.%03lu MHz, calibrated against the PIT over %d ms\n",
 		(unsigned long)(tsc_rate_khz / 1000), (unsigned long)(tsc_rate_khz % 1000),
