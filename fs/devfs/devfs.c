@@ -14,7 +14,7 @@
 struct devfs_node {
 	struct list_head node;
 	u32 mode;
-	dev_t rdev;
+	kdev_t rdev;
 	char name[];
 };
 
@@ -47,7 +47,7 @@ static int make_node(struct super_block *sb, const struct devfs_node *n)
 	return err;
 }
 
-int devfs_register(const char *name, u32 mode, dev_t rdev)
+int devfs_register(const char *name, u32 mode, kdev_t rdev)
 {
 	size_t len = strnlen(name, NAME_MAX + 1);
 	struct devfs_node *n;

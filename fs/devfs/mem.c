@@ -62,7 +62,7 @@ static const struct {
 int devfs_mem_init(void)
 {
 	for (unsigned int i = 0; i < sizeof(mem_devices) / sizeof(mem_devices[0]); i++) {
-		dev_t dev = MKDEV(MEM_MAJOR, mem_devices[i].minor);
+		kdev_t dev = MKDEV(MEM_MAJOR, mem_devices[i].minor);
 		int err = register_device(S_IFCHR, dev, 1, mem_devices[i].name,
 					  mem_devices[i].fops);
 

@@ -209,7 +209,8 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e)
 		fill_entry(e, f);
 		if (clean_path(e->name, &e->path) || check_entry(e, f[F_CHECK], crc))
 			return fail(it, e);
-		it->pos = next;
+		/* Padding cut off at the end: the next call reports the missing trailer there. */
+		it->pos = next < it->len ? next : it->len;
 		return 1;
 	}
 }

@@ -71,7 +71,7 @@ static int lookup(struct inode *dir, const char *name, size_t len, struct inode 
 }
 
 /* Every way of making a name ends here: a new inode under a new entry. */
-static int make(struct inode *dir, const char *name, size_t len, u32 mode, dev_t rdev,
+static int make(struct inode *dir, const char *name, size_t len, u32 mode, kdev_t rdev,
 		const char *target, struct inode **out)
 {
 	struct inode *inode = ramfs_new_inode(dir->sb, mode, rdev);
@@ -111,7 +111,7 @@ static int mkdir(struct inode *dir, const char *name, size_t len, u32 mode,
 	return make(dir, name, len, mode, 0, NULL, out);
 }
 
-static int mknod(struct inode *dir, const char *name, size_t len, u32 mode, dev_t rdev,
+static int mknod(struct inode *dir, const char *name, size_t len, u32 mode, kdev_t rdev,
 		 struct inode **out)
 {
 	return make(dir, name, len, mode, rdev, NULL, out);

@@ -75,7 +75,7 @@ const struct super_ops ramfs_super_ops = {
 	.put_super = put_super,
 };
 
-struct inode *ramfs_new_inode(struct super_block *sb, u32 mode, dev_t rdev)
+struct inode *ramfs_new_inode(struct super_block *sb, u32 mode, kdev_t rdev)
 {
 	struct inode *inode = new_inode(sb, RAMFS_SB(sb)->next_ino++);
 

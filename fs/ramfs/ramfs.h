@@ -53,7 +53,7 @@ extern const struct inode_ops ramfs_file_iops;
 extern const struct file_ops ramfs_file_fops;
 
 /* inode.c */
-struct inode *ramfs_new_inode(struct super_block *sb, u32 mode, dev_t rdev);
+struct inode *ramfs_new_inode(struct super_block *sb, u32 mode, kdev_t rdev);
 int ramfs_setattr(struct inode *inode, const struct iattr *ia);
 /* file.c */
 int ramfs_truncate(struct inode *inode, u64 size);

@@ -10,7 +10,7 @@
 
 struct device_range {
 	u32 type;                /* S_IFCHR or S_IFBLK */
-	dev_t base;
+	kdev_t base;
 	unsigned int count;
 	const char *name;
 	const struct file_ops *fops;
@@ -20,7 +20,7 @@ struct device_range {
 static struct list_head ranges = LIST_HEAD_INIT(ranges);
 static DEFINE_SPINLOCK(ranges_lock);
 
-static struct device_range *find(u32 type, dev_t dev)
+static struct device_range *find(u32 type, kdev_t dev)
 {
 	struct list_head *pos;
 
@@ -33,7 +33,7 @@ static struct device_range *find(u32 type, dev_t dev)
 	return NULL;
 }
 
-static bool overlaps(u32 type, dev_t base, unsigned int count)
+static bool overlaps(u32 type, kdev_t base, unsigned int count)
 {
 	struct list_head *pos;
 
@@ -46,13 +46,13 @@ static bool overlaps(u32 type, dev_t base, unsigned int count)
 	return false;
 }
 
-int register_device(u32 type, dev_t base, unsigned int count, const char *name,
+int register_device(u32 type, kdev_t base, unsigned int count, const char *name,
 		    const struct file_ops *fops)
 {
 	struct device_range *r;
 
 	if ((type != S_IFCHR && type != S_IFBLK) || !count || !fops ||
-	    MINOR(base) + count - 1 > MINOR(~(dev_t)0))
+	    MINOR(base) + count - 1 > MINOR(~(kdev_t)0))
 		return -EINVAL;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
@@ -69,7 +69,7 @@ int register_device(u32 type, dev_t base, unsigned int count, const char *name,
 	return 0;
 }
 
-const struct file_ops *find_device(u32 type, dev_t dev)
+const struct file_ops *find_device(u32 type, kdev_t dev)
 {
 	const struct file_ops *fops = NULL;
 	struct device_range *r;

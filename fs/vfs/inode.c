@@ -79,7 +79,7 @@ int inode_setattr(struct inode *inode, struct iattr *ia)
 }
 
 /* Linux's new_encode_dev: what st_dev and st_rdev carry and musl's major() decodes. */
-unsigned long dev_encode(dev_t dev)
+unsigned long dev_encode(kdev_t dev)
 {
 	unsigned long ma = MAJOR(dev), mi = MINOR(dev);
 

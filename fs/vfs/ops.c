@@ -67,7 +67,7 @@ out:
 
 struct make_args {
 	u32 mode;
-	dev_t rdev;
+	kdev_t rdev;
 	const char *target;
 	u32 umask;
 };
@@ -121,7 +121,7 @@ int vfs_mkdir(struct fs_struct *fs, const struct path *base, const char *path, u
 }
 
 int vfs_mknod(struct fs_struct *fs, const struct path *base, const char *path, u32 mode,
-	      dev_t rdev)
+	      kdev_t rdev)
 {
 	struct make_args a = { .mode = mode, .rdev = rdev, .umask = fs->umask };
 

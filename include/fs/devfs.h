@@ -17,7 +17,7 @@
  * bits) for rdev. Returns 0, -EINVAL for a bad name or type, -EEXIST when
  * the name is taken, or -ENOMEM. May sleep.
  */
-int devfs_register(const char *name, u32 mode, dev_t rdev);
+int devfs_register(const char *name, u32 mode, kdev_t rdev);
 
 /* Registers the "devfs" type and the built-in devices (null, zero, full, console, tty). */
 int devfs_init(void);

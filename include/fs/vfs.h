@@ -25,9 +25,9 @@ struct super_block;
 struct vfsmount;
 
 /* Device numbers as Linux keeps them inside the kernel: 12-bit major, 20-bit minor. */
-typedef u32 dev_t;
+typedef u32 kdev_t;
 #define MINORBITS      20
-#define MKDEV(ma, mi)  ((dev_t)(((ma) << MINORBITS) | (mi)))
+#define MKDEV(ma, mi)  ((kdev_t)(((ma) << MINORBITS) | (mi)))
 #define MAJOR(d)       ((unsigned int)((d) >> MINORBITS))
 #define MINOR(d)       ((unsigned int)((d) & ((1U << MINORBITS) - 1)))
 
@@ -107,7 +107,7 @@ struct inode_ops {
 		      struct inode **out);
 	int (*mkdir)(struct inode *dir, const char *name, size_t len, u32 mode,
 		     struct inode **out);
-	int (*mknod)(struct inode *dir, const char *name, size_t len, u32 mode, dev_t rdev,
+	int (*mknod)(struct inode *dir, const char *name, size_t len, u32 mode, kdev_t rdev,
 		     struct inode **out);
 	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target,
 		       struct inode **out);
@@ -171,7 +171,7 @@ struct super_block {
 	struct fs_type *type;
 	const struct super_ops *ops;
 	struct dentry *root;
-	dev_t dev;                   /* st_dev: the disk, or MKDEV(0, n) for virtual ones */
+	kdev_t dev;                   /* st_dev: the disk, or MKDEV(0, n) for virtual ones */
 	u32 block_size;              /* st_blksize */
 	u64 magic;                   /* statfs f_type */
 	unsigned int flags;          /* SB_RDONLY */
@@ -187,7 +187,7 @@ struct inode {
 	u32 uid, gid;
 	u64 size;
 	u64 blocks;                  /* 512-byte units, for st_blocks */
-	dev_t rdev;                  /* device nodes */
+	kdev_t rdev;                  /* device nodes */
 	struct vfs_time atime, mtime, ctime;
 	int refs;                    /* under the namespace lock */
 	struct super_block *sb;
@@ -331,7 +331,7 @@ int vfs_mkdir(struct fs_struct *fs, const struct path *base, const char *path, u
 int vfs_rmdir(struct fs_struct *fs, const struct path *base, const char *path);
 int vfs_unlink(struct fs_struct *fs, const struct path *base, const char *path);
 int vfs_mknod(struct fs_struct *fs, const struct path *base, const char *path, u32 mode,
-	      dev_t rdev);
+	      kdev_t rdev);
 int vfs_symlink(struct fs_struct *fs, const char *target, const struct path *base,
 		const char *path);
 int vfs_link(struct fs_struct *fs, const struct path *old_base, const char *old_path,
@@ -451,11 +451,11 @@ int fd_set_flags(struct files *t, int fd, int fdflags);
  * [base, base + count). Returns 0 or -EBUSY when the range is taken. The
  * fops' open may replace f->ops and set f->priv.
  */
-int register_device(u32 type, dev_t base, unsigned int count, const char *name,
+int register_device(u32 type, kdev_t base, unsigned int count, const char *name,
 		    const struct file_ops *fops);
-const struct file_ops *find_device(u32 type, dev_t dev);
+const struct file_ops *find_device(u32 type, kdev_t dev);
 /* Linux's st_rdev encoding (new_encode_dev). */
-unsigned long dev_encode(dev_t dev);
+unsigned long dev_encode(kdev_t dev);
 
 /* --- boot --- */
 

@@ -13,9 +13,9 @@
 #include <tessera/printk.h>
 #include <asm/page.h>
 #include <lib/format.h>
+#include "memmap.h"
 
 #define FOUR_GIB        0x100000000ULL
-#define PHYS_LIMIT      (1ULL << 52)        /* architectural MAXPHYADDR (SDM 4.1.4) */
 #define BLOCK_MAX_BYTES (PAGE_SIZE << PMM_MAX_ORDER)
 #define REGION_MAX_PAGES 0xffffffffULL      /* cores index pages with u32 */
 #define MAX_RESERVED    (4 + BOOT_MAX_MODULES + 2)
@@ -25,11 +25,6 @@ enum reserve_kind { RES_PAGE0, RES_KERNEL, RES_BOOTINFO, RES_MODULE, RES_META, R
 
 static const char *const reserve_names[RES_KINDS] = {
 	"page 0", "kernel", "boot info", "modules", "allocator metadata",
-};
-
-struct prange {
-	u64 start, end;
-	enum reserve_kind kind;
 };
 
 /*
@@ -49,119 +44,30 @@ struct region {
 
 static struct region regions[] = {
 	{ .lo = 0, .hi = FOUR_GIB },
-	{ .lo = FOUR_GIB, .hi = PHYS_LIMIT },
+	{ .lo = FOUR_GIB, .hi = MEMMAP_PHYS_LIMIT },
 };
 
-static struct prange reserved[MAX_RESERVED];
-static unsigned int nreserved;
-
-/* The memory map in use: the boot loader's, or one made from its meminfo tag. */
-static const struct boot_mmap_entry *map;
-static u32 map_count;
+static struct phys_range reserved[MAX_RESERVED];
+/* The memory map in use (the boot loader's, or one made from its meminfo tag) and reserved[]. */
+static struct memmap memmap = { .reserved = reserved };
 static struct boot_mmap_entry meminfo_map[2];
 
 #define KERNEL_PHYS_START ((u64)__kernel_phys_start)
 #define KERNEL_PHYS_END   ((u64)__kernel_phys_end)
 extern char __kernel_phys_start[], __kernel_phys_end[];
 
-/* --- the memory map as ranges ------------------------------------------ */
-
-enum range_set { USABLE, HOLES, HOLES_AND_RESERVED };
-
-/*
- * The i-th range of a set, page-rounded: usable RAM inward, holes outward.
- * Returns false past the end of the set; empty ranges come back as s == t.
- */
-static bool nth_range(enum range_set set, u32 i, u64 *s, u64 *t)
+static void for_each_free(u64 lo, u64 hi, enum memmap_holes holes, memmap_fn fn, void *arg)
 {
-	const struct boot_mmap_entry *e;
-	u64 end;
-
-	if (set != USABLE && i >= map_count) {
-		if (set == HOLES || i - map_count >= nreserved)
-			return false;
-		*s = ALIGN_DOWN(reserved[i - map_count].start, PAGE_SIZE);
-		*t = ALIGN_UP(reserved[i - map_count].end, PAGE_SIZE);
-		return true;
-	}
-	if (i >= map_count)
-		return false;
-	e = &map[i];
-	*s = *t = 0;
-	if ((e->type == BOOT_MEM_AVAILABLE) != (set == USABLE) || e->addr >= PHYS_LIMIT)
-		return true;
-	end = e->len > PHYS_LIMIT - e->addr ? PHYS_LIMIT : e->addr + e->len;
-	*s = set == USABLE ? ALIGN_UP(e->addr, PAGE_SIZE) : ALIGN_DOWN(e->addr, PAGE_SIZE);
-	*t = set == USABLE ? ALIGN_DOWN(end, PAGE_SIZE) : ALIGN_UP(end, PAGE_SIZE);
-	return true;
-}
-
-/* Whether p is in a range of the set; *end = the furthest end of those that hold it. */
-static bool covered(enum range_set set, u64 p, u64 *end)
-{
-	bool found = false;
-	u64 s, t;
-
-	*end = p;
-	for (u32 i = 0; nth_range(set, i, &s, &t); i++) {
-		if (s <= p && p < t) {
-			found = true;
-			if (t > *end)
-				*end = t;
-		}
-	}
-	return found;
-}
-
-/* The lowest range start above p, or PHYS_LIMIT. */
-static u64 next_start(enum range_set set, u64 p)
-{
-	u64 best = PHYS_LIMIT, s, t;
-
-	for (u32 i = 0; nth_range(set, i, &s, &t); i++)
-		if (s < t && s > p && s < best)
-			best = s;
-	return best;
-}
-
-typedef void (*range_fn)(u64 start, u64 end, void *arg);
-
-/*
- * Calls fn for each piece of [lo, hi) that is usable RAM and in no hole.
- * The map may be unsorted and overlapping: a sweep from low to high asks at
- * each point whether it is free and where that changes. O(entries^2),
- * with at most a few hundred entries.
- */
-static void for_each_free(u64 lo, u64 hi, enum range_set holes, range_fn fn, void *arg)
-{
-	u64 p = lo, end, next;
-
-	while (p < hi) {
-		if (covered(holes, p, &end)) {
-			p = end;
-			continue;
-		}
-		if (!covered(USABLE, p, &end)) {
-			p = next_start(USABLE, p);
-			continue;
-		}
-		next = next_start(holes, p);
-		if (next > end)
-			next = end;
-		if (next > hi)
-			next = hi;
-		fn(p, next, arg);
-		p = next;
-	}
+	memmap_for_each_free(&memmap, lo, hi, holes, fn, arg);
 }
 
 static void add_reserved(u64 start, u64 end, enum reserve_kind kind)
 {
 	if (start >= end)
 		return;
-	if (nreserved == MAX_RESERVED)
+	if (memmap.nreserved == MAX_RESERVED)
 		panic("pmm: more than %d reserved ranges", MAX_RESERVED);
-	reserved[nreserved++] = (struct prange){ start, end, kind };
+	reserved[memmap.nreserved++] = (struct phys_range){ start, end, kind };
 	if (IS_ENABLED(CONFIG_DEBUG_VERBOSE_LOG))
 		pr_info("pmm: reserve [%#llx-%#llx) %s\n", (unsigned long long)start,
 			(unsigned long long)end, reserve_names[kind]);
@@ -215,11 +121,11 @@ static void add_free_cb(u64 start, u64 end, void *arg)
  */
 static int region_init(struct region *r)
 {
-	struct span sp = { PHYS_LIMIT, 0, 0 };
+	struct span sp = { MEMMAP_PHYS_LIMIT, 0, 0 };
 	struct fit fit = { 0, 0 };
 	u64 base, npages;
 
-	for_each_free(r->lo, r->hi, HOLES, span_cb, &sp);
+	for_each_free(r->lo, r->hi, MEMMAP_HOLES, span_cb, &sp);
 	if (!sp.pages)
 		return 0;
 	base = ALIGN_DOWN(sp.lo, BLOCK_MAX_BYTES);
@@ -230,10 +136,10 @@ static int region_init(struct region *r)
 		npages = REGION_MAX_PAGES;
 		r->hi = base + (npages << PAGE_SHIFT);
 		sp.pages = 0;
-		for_each_free(r->lo, r->hi, HOLES, span_cb, &sp);
+		for_each_free(r->lo, r->hi, MEMMAP_HOLES, span_cb, &sp);
 	}
 	fit.bytes = ALIGN_UP(pmm_core_meta_size(npages), PAGE_SIZE);
-	for_each_free(r->lo, r->hi, HOLES_AND_RESERVED, fit_cb, &fit);
+	for_each_free(r->lo, r->hi, MEMMAP_HOLES_AND_RESERVED, fit_cb, &fit);
 	if (!fit.at) {
 		pr_err("pmm: no room for %llu KiB of allocator metadata in [%#llx-%#llx)\n",
 		       (unsigned long long)(fit.bytes >> 10), (unsigned long long)sp.lo,
@@ -242,7 +148,7 @@ static int region_init(struct region *r)
 	}
 	add_reserved(fit.at, fit.at + fit.bytes, RES_META);
 	pmm_core_init(&r->core, phys_to_virt(fit.at), base, npages);
-	for_each_free(r->lo, r->hi, HOLES_AND_RESERVED, add_free_cb, &r->core);
+	for_each_free(r->lo, r->hi, MEMMAP_HOLES_AND_RESERVED, add_free_cb, &r->core);
 	r->total_pages = sp.pages;
 	r->reserved_pages = sp.pages - r->core.free_pages;
 	r->ready = true;
@@ -253,8 +159,8 @@ static int region_init(struct region *r)
 static bool pick_map(const struct boot_info *bi)
 {
 	if (bi->mmap_count) {
-		map = bi->mmap;
-		map_count = bi->mmap_count;
+		memmap.entries = bi->mmap;
+		memmap.count = bi->mmap_count;
 		return true;
 	}
 	if (!bi->has_meminfo)
@@ -263,15 +169,15 @@ static bool pick_map(const struct boot_info *bi)
 						   BOOT_MEM_AVAILABLE };
 	meminfo_map[1] = (struct boot_mmap_entry){ 0x100000, (u64)bi->mem_upper_kib << 10,
 						   BOOT_MEM_AVAILABLE };
-	map = meminfo_map;
-	map_count = 2;
+	memmap.entries = meminfo_map;
+	memmap.count = 2;
 	pr_warn("pmm: no memory map from the boot loader; using its meminfo tag\n");
 	return true;
 }
 
 int pmm_init(const struct boot_info *bi)
 {
-	struct span high = { PHYS_LIMIT, 0, 0 };
+	struct span high = { MEMMAP_PHYS_LIMIT, 0, 0 };
 	int err;
 
 	if (!pick_map(bi))
@@ -287,7 +193,7 @@ int pmm_init(const struct boot_info *bi)
 	if (err)
 		panic("pmm: no page allocator without memory below 4 GiB (%d)", err);
 	pmm_log_stats();
-	for_each_free(regions[1].lo, regions[1].hi, HOLES, span_cb, &high);
+	for_each_free(regions[1].lo, regions[1].hi, MEMMAP_HOLES, span_cb, &high);
 	if (high.pages)
 		pr_info("pmm: %llu MiB above 4 GiB join after paging_init() maps them\n",
 			(unsigned long long)(high.pages / PAGES_PER_MIB));
@@ -331,11 +237,11 @@ u64 pmm_release_boot_range(phys_addr_t start, phys_addr_t end)
 
 	if (s >= t || !r->ready || t > r->hi)
 		return 0;
-	for (unsigned int i = 0; i < nreserved; i++)
+	for (unsigned int i = 0; i < memmap.nreserved; i++)
 		if (reserved[i].kind == RES_KERNEL && reserved[i].start == s && t <= reserved[i].end)
 			reserved[i].start = t;
 	flags = irq_save();
-	for_each_free(s, t, HOLES_AND_RESERVED, release_cb, &rel);
+	for_each_free(s, t, MEMMAP_HOLES_AND_RESERVED, release_cb, &rel);
 	r->reserved_pages -= rel.pages;
 	irq_restore(flags);
 	return rel.pages;
@@ -422,7 +328,7 @@ void pmm_log_stats(void)
 		(unsigned long long)st.total_pages, (unsigned long long)st.free_pages,
 		(unsigned long long)st.reserved_pages,
 		(unsigned long long)(st.total_pages - st.free_pages - st.reserved_pages));
-	for (unsigned int i = 0; i < nreserved; i++)
+	for (unsigned int i = 0; i < memmap.nreserved; i++)
 		kib[reserved[i].kind] += (ALIGN_UP(reserved[i].end, PAGE_SIZE) -
 					  ALIGN_DOWN(reserved[i].start, PAGE_SIZE)) >> 10;
 	for (int k = 0; k < RES_KINDS; k++)

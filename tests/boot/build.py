@@ -137,15 +137,16 @@ class Build:
     def iso_with_cmdline(self, cmdline, tag):
         """An ISO of this build whose GRUB entry passes cmdline (kept as tessera-<tag>.iso).
 
-        'all' too, so System.map matches the ISO even if the sources changed
-        since the first build.
+        Builds 'all' too, and remakes the configured ISO, so that System.map,
+        compile.h and every ISO agree even if the sources (or the commit in
+        the banner) changed since the first build of the session.
         """
-        _, out = make(self.odir, "-j%s" % JOBS, "all", "iso", "KCFLAGS=-Werror",
-                      "CMDLINE=%s" % cmdline)
-        self.output += out
-        self._symbols = None
         dest = self.odir / ("tessera-%s.iso" % tag)
-        shutil.copyfile(self.odir / "tessera.iso", dest)
+        for iso, extra in ((dest, ["CMDLINE=%s" % cmdline]), (self.iso, [])):
+            _, out = make(self.odir, "-j%s" % JOBS, "all", "iso", "KCFLAGS=-Werror", *extra)
+            self.output += out
+            shutil.copyfile(self.odir / "tessera.iso", iso)
+        self._symbols = None
         return dest
 
 

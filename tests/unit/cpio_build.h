@@ -26,6 +26,8 @@ struct cpio_fields {
 
 static inline void ar_put(struct archive *a, const void *p, size_t n)
 {
+	if (!n)
+		return;
 	if (a->len + n > a->cap) {
 		a->cap = (a->len + n) * 2 + 256;
 		a->b = realloc(a->b, a->cap);

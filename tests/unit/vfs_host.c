@@ -35,16 +35,62 @@ static bool fail_now(void)
 	return false;
 }
 
-void *kmalloc(size_t size, gfp_t flags)
+/* With VFS_HOST_TRACE set, every live block is remembered with its caller. */
+#define TRACE_MAX 4096
+static struct { const void *p; void *caller; long seq; } trace[TRACE_MAX];
+static long trace_seq;
+
+static void trace_add(const void *p, void *caller)
+{
+	for (int i = 0; i < TRACE_MAX; i++)
+		if (!trace[i].p) {
+			trace[i].p = p;
+			trace[i].caller = caller;
+			trace[i].seq = ++trace_seq;
+			return;
+		}
+}
+
+static void trace_del(const void *p)
+{
+	for (int i = 0; i < TRACE_MAX; i++)
+		if (trace[i].p == p) {
+			trace[i].p = NULL;
+			return;
+		}
+}
+
+long host_heap_mark(void)
+{
+	return trace_seq;
+}
+
+void host_heap_dump_since(long mark)
+{
+	for (int i = 0; i < TRACE_MAX; i++)
+		if (trace[i].p && trace[i].seq > mark)
+			fprintf(stderr, "vfs_host: live block %p from %p\n", trace[i].p,
+				trace[i].caller);
+}
+
+static void *alloc(size_t size, gfp_t flags, void *caller)
 {
 	void *p;
 
 	if (fail_now())
 		return NULL;
 	p = (flags & __GFP_ZERO) ? calloc(1, size ? size : 1) : malloc(size ? size : 1);
-	if (p)
+	if (p) {
 		host_heap_live++;
+		if (getenv("VFS_HOST_TRACE"))
+			trace_add(p, caller);
+	}
 	return p;
+}
+
+void *kmalloc(size_t size, gfp_t flags)
+{
+	return alloc(size, flags, __builtin_return_address(0));
 }
 
 void kfree(const void *p)
@@ -52,6 +98,8 @@ void kfree(const void *p)
 	if (!p)
 		return;
 	host_heap_live--;
+	if (getenv("VFS_HOST_TRACE"))
+		trace_del(p);
 	free((void *)p);
 }
 
@@ -60,7 +108,7 @@ void *krealloc(void *p, size_t size, gfp_t flags)
 	void *q;
 
 	if (!p)
-		return kmalloc(size, flags);
+		return alloc(size, flags, __builtin_return_address(0));
 	if (!size) {
 		kfree(p);
 		return NULL;
@@ -68,6 +116,10 @@ void *krealloc(void *p, size_t size, gfp_t flags)
 	if (fail_now())
 		return NULL;
 	q = realloc(p, size);
+	if (q && getenv("VFS_HOST_TRACE")) {
+		trace_del(p);
+		trace_add(q, __builtin_return_address(0));
+	}
 	return q;
 }
 

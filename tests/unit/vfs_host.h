@@ -19,6 +19,10 @@ extern long host_heap_fail_after;
 /* Mutexes held right now: must be 0 between VFS calls. */
 extern int host_mutexes_held;
 
+/* VFS_HOST_TRACE=1: prints the callers of blocks allocated after a mark. */
+long host_heap_mark(void);
+void host_heap_dump_since(long mark);
+
 /* What /dev/console printed, and what its next reads return. */
 extern char host_console_out[4096];
 extern size_t host_console_len;

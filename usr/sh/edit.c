@@ -292,6 +292,10 @@ char *edit_readline(const char *prompt)
 
 	if (!sh.interactive)
 		return read_plain();
+	if (!sh.have_termios) {
+		out(prompt, strlen(prompt));
+		return read_plain();	/* the terminal's own line editing, if any */
+	}
 	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
 	raw.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IXON);
 	raw.c_cc[VMIN] = 1;

@@ -146,7 +146,8 @@ int job_wait_fg(struct job *j)
 	}
 	if (sh.job_control) {
 		tcsetpgrp(sh.ttyfd, sh.pgid);
-		ioctl(sh.ttyfd, TCSETS, &sh.tmodes);	/* whatever the job left behind */
+		if (sh.have_termios)
+			ioctl(sh.ttyfd, TCSETS, &sh.tmodes);	/* whatever the job left behind */
 	}
 	if (job_state(j) == P_STOPPED) {
 		j->seq = ++seq_counter;

@@ -57,7 +57,7 @@ static void ignore_job_signals(void)
 static void init_interactive(void)
 {
 	sh.ttyfd = fcntl(0, F_DUPFD_CLOEXEC, TTY_FD_BASE);
-	ioctl(0, TCGETS, &sh.tmodes);
+	sh.have_termios = ioctl(0, TCGETS, &sh.tmodes) == 0;
 	pid_t fg;
 	while ((fg = tcgetpgrp(sh.ttyfd)) > 0 && fg != getpgrp()) {
 		if (kill(-fg, 0) < 0 && errno == ESRCH)

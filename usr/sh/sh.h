@@ -121,6 +121,7 @@ struct shell {
 	pid_t pgid;		/* the shell's own process group */
 	int ttyfd;		/* the terminal, for tcsetpgrp and termios (-1: none) */
 	struct termios tmodes;	/* cooked modes restored before every job */
+	int have_termios;	/* TCGETS worked: raw-mode line editing is possible */
 	int last_status;	/* $? */
 	pid_t last_bg;		/* $! */
 	char **params;		/* $0 $1 ...: script name and arguments */
