@@ -14,7 +14,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from boot import build as kbuild  # noqa: E402
 from boot import qemu as kqemu  # noqa: E402
 
-DEFCONFIGS = sorted(p.name for p in (kbuild.REPO / "configs").glob("*_defconfig"))
 
 # Named configurations the tests share; each defconfig is also one.
 CONFIGS = {
@@ -22,7 +21,7 @@ CONFIGS = {
     "allyes": dict(target="allyesconfig"),
     "novga": dict(defconfig="qemu_defconfig", fragment=["# CONFIG_VGA_CONSOLE is not set"]),
 }
-CONFIGS.update({d[:-len("_defconfig")]: dict(defconfig=d) for d in DEFCONFIGS})
+CONFIGS.update({d[:-len("_defconfig")]: dict(defconfig=d) for d in kbuild.DEFCONFIGS})
 
 
 class Kernels:

@@ -165,26 +165,35 @@ void dput(struct dentry *d)
 
 /*
  * Oldest first. Freeing a dentry may leave its parent unused; that one
- * joins the tail and this same pass reaches it, so a whole idle subtree
- * goes in one call. The saved next entry stays valid: unused dentries have
- * no children (each child holds a reference), so it is no ancestor of the
- * one freed.
+ * joins the tail, and the walk resumes from the entry before the freed
+ * one, so it reaches the parent too: a whole idle subtree goes in one
+ * call. That earlier entry stays valid: unused dentries have no children
+ * (each child holds a reference), so it is no ancestor of the one freed.
  */
 void d_prune(struct super_block *sb, long keep)
 {
-	struct list_head *pos, *tmp;
+	struct list_head *pos = unused.next;
 
-	list_for_each_safe(pos, tmp, &unused) {
+	while (pos != &unused && unused_count > keep) {
 		struct dentry *d = list_entry(pos, struct dentry, lru_node);
+		struct list_head *prev = pos->prev;
 
-		if (unused_count <= keep)
-			return;
-		if (sb && d->sb != sb)
+		if (sb && d->sb != sb) {
+			pos = pos->next;
 			continue;
+		}
 		list_del(&d->lru_node);
 		unused_count--;
 		put(d_free(d));
+		pos = prev->next;
 	}
+}
+
+void vfs_drop_caches(void)
+{
+	vfs_namespace_lock();
+	d_prune(NULL, 0);
+	vfs_namespace_unlock();
 }
 
 int d_move(struct dentry *d, struct dentry *new_parent, const char *name, size_t len)

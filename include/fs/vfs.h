@@ -273,6 +273,8 @@ struct inode *inode_find(struct super_block *sb, u64 ino);
 struct inode *iget(struct inode *inode);
 /* Drops a reference; the last one evicts the inode. */
 void iput(struct inode *inode);
+/* Frees every unused cached dentry (and the inodes only they held): drop_caches. */
+void vfs_drop_caches(void);
 /* Current wall-clock time for timestamps. */
 struct vfs_time vfs_now(void);
 

@@ -157,7 +157,7 @@ KTEST(meminfo, dump)
 	pr_info("meminfo: MemFree:      %8llu kB\n", (unsigned long long)ps.free_pages * 4);
 	pr_info("meminfo: Reserved:     %8llu kB\n", (unsigned long long)ps.reserved_pages * 4);
 	for (unsigned int o = 0; o <= PMM_MAX_ORDER; o++) {
-		pr_info("meminfo: FreeOrder%-2u: %8llu blocks\n", o,
+		pr_info("meminfo: Free order %2u: %6llu blocks\n", o,
 			(unsigned long long)ps.free_blocks[o]);
 		free_in_blocks += ps.free_blocks[o] << o;
 	}

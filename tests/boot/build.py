@@ -14,6 +14,7 @@ BUILD_ROOT = Path(os.environ.get("TESSERA_TEST_BUILD", REPO / "build" / "test"))
 PYTHON = "/usr/bin/python3"
 JOBS = os.environ.get("TESSERA_TEST_JOBS", "2")
 MAKE_TIMEOUT = 900
+DEFCONFIGS = sorted(p.name for p in (REPO / "configs").glob("*_defconfig"))
 
 
 class BuildError(AssertionError):

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from conftest import DEFCONFIGS
 from boot import checks
+from boot.build import DEFCONFIGS
 
 # Lines every boot log has, in this order, after the banner.
 BOOT_LOG = [r"^cmdline: '.*'$", r"^console: \S", r"^tsc: \d+\.\d+ MHz",

@@ -98,5 +98,5 @@ def test_meminfo_dump(heap_kernels, boot, name, heap, size):
     total = int(re.search(r"meminfo: MemTotal: +(\d+) kB", log).group(1))
     free = int(re.search(r"meminfo: MemFree: +(\d+) kB", log).group(1))
     assert 0 < free <= total <= int(size) * 1024
-    assert len(re.findall(r"meminfo: FreeOrder\s*\d+: +\d+ blocks", log)) == 11
+    assert len(re.findall(r"meminfo: Free order +\d+: +\d+ blocks", log)) == 11
     assert re.search(r"meminfo: HeapInUse: +\d+ kB \(%s, \d+ pages held" % heap, log), log

@@ -12,7 +12,7 @@ import pytest
 from boot import build as kbuild
 
 REPO = kbuild.REPO
-DEFCONFIGS = sorted(p.name for p in (REPO / "configs").glob("*_defconfig"))
+DEFCONFIGS = kbuild.DEFCONFIGS
 
 
 @pytest.fixture(scope="module")

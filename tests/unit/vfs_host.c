@@ -39,6 +39,7 @@ static bool fail_now(void)
 #define TRACE_MAX 4096
 static struct { const void *p; void *caller; long seq; } trace[TRACE_MAX];
 static long trace_seq;
+extern char __executable_start[];
 
 static void trace_add(const void *p, void *caller)
 {
@@ -69,8 +70,9 @@ void host_heap_dump_since(long mark)
 {
 	for (int i = 0; i < TRACE_MAX; i++)
 		if (trace[i].p && trace[i].seq > mark)
-			fprintf(stderr, "vfs_host: live block %p from %p\n", trace[i].p,
-				trace[i].caller);
+			fprintf(stderr, "vfs_host: live block %p from +%#lx (addr2line -e)\n",
+				trace[i].p, (unsigned long)((char *)trace[i].caller -
+							    __executable_start));
 }
 
 static void *alloc(size_t size, gfp_t flags, void *caller)

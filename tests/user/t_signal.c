@@ -163,20 +163,40 @@ static void ignored_signal(void)
 	kt_msleep(10);	/* the default action would have killed us by now */
 }
 
-/* A handled signal interrupts a blocking call, which fails with EINTR. */
+/*
+ * A handled signal interrupts a blocking call, which fails with EINTR. The
+ * parent repeats the signal until the child exits, in case the first one
+ * arrived before the child was asleep.
+ */
 static void interrupted_sleep(void)
 {
-	pid_t pid = fork();
+	int ready[2];
+	char c = 0;
 
+	KT_EXPECT_EQ(pipe(ready), 0);
+	pid_t pid = fork();
 	if (pid == 0) {
 		set_handler(SIGUSR1, on_signal, 0);
+		if (write(ready[1], &c, 1) != 1)
+			_exit(2);
 		struct timespec ts = { 30, 0 };
 		int r = nanosleep(&ts, &ts);
-		_exit(r == -1 && errno == EINTR && hits == 1 && ts.tv_sec > 0 ? 0 : 1);
+		_exit(r == -1 && errno == EINTR && hits >= 1 && ts.tv_sec > 0 ? 0 : 1);
 	}
-	kt_msleep(100);
-	kill(pid, SIGUSR1);
-	int st = kt_wait_timeout(pid, 10);
+	KT_EXPECT_EQ(read(ready[0], &c, 1), 1);
+	int st = 0;
+	pid_t done = 0;
+	for (int i = 0; i < 100 && done == 0; i++) {
+		kill(pid, SIGUSR1);
+		kt_msleep(i == 0 ? 20 : 100);
+		done = waitpid(pid, &st, WNOHANG);
+	}
+	if (done != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		kt_fail_at(__FILE__, __LINE__, "the child slept through 100 signals");
+		return;
+	}
 	KT_EXPECT(WIFEXITED(st));
 	KT_EXPECT_EQ(WEXITSTATUS(st), 0);
 }

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -46,8 +45,8 @@ static void mount_all(void)
 		long r = syscall(SYS_mount, mounts[i].type, mounts[i].target,
 				 mounts[i].type, 0UL, NULL);
 		if (r && !absent(errno))
-			dprintf(2, "init: mount %s on %s: %s\n", mounts[i].type,
-				mounts[i].target, strerror(errno));
+			u_warnx("mount %s on %s: %s", mounts[i].type, mounts[i].target,
+				strerror(errno));
 	}
 }
 
@@ -107,7 +106,7 @@ static void become_shell(const char *shell)
 	}
 	char *argv[] = { (char *)u_basename(shell), NULL };
 	execv(shell, argv);
-	dprintf(2, "init: cannot run %s: %s\n", shell, strerror(errno));
+	u_warnx("cannot run %s: %s", shell, strerror(errno));
 	_exit(127);
 }
 
@@ -124,7 +123,7 @@ static pid_t start_shell(const char *shell)
 	if (pid == 0)
 		become_shell(shell);
 	if (pid < 0)
-		dprintf(2, "init: fork: %s\n", strerror(errno));
+		u_warn("fork");
 	return pid;
 }
 
@@ -139,11 +138,9 @@ static double now(void)
 static void report_exit(const char *shell, int status)
 {
 	if (WIFSIGNALED(status))
-		dprintf(2, "init: %s killed by signal %d; restarting it\n", shell,
-			WTERMSIG(status));
+		u_warnx("%s killed by signal %d; restarting it", shell, WTERMSIG(status));
 	else
-		dprintf(2, "init: %s exited with status %d; restarting it\n", shell,
-			WEXITSTATUS(status));
+		u_warnx("%s exited with status %d; restarting it", shell, WEXITSTATUS(status));
 }
 
 int main(int argc, char **argv)

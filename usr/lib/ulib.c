@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,20 +18,68 @@ void u_setprog(const char *argv0)
 		u_prog = u_basename(argv0);
 }
 
+/* Appends s to buf (of size BUF) at *len, truncating. */
+static void append(char *buf, size_t size, size_t *len, const char *s)
+{
+	while (*s && *len + 1 < size)
+		buf[(*len)++] = *s++;
+}
+
+/*
+ * A formatter for messages that knows only %s, %d and %%: the tools that
+ * need nothing more stay free of printf, about 12 KiB each.
+ */
+static size_t format_msg(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	size_t len = 0;
+
+	for (; *fmt && len + 1 < size; fmt++) {
+		if (*fmt != '%' || !fmt[1]) {
+			buf[len++] = *fmt;
+			continue;
+		}
+		fmt++;
+		if (*fmt == 's') {
+			const char *s = va_arg(ap, const char *);
+			append(buf, size, &len, s ? s : "(null)");
+		} else if (*fmt == 'd') {
+			char num[24], *p = num + sizeof(num) - 1;
+			int v = va_arg(ap, int);
+			unsigned int u = v < 0 ? 0u - (unsigned int)v : (unsigned int)v;
+			*p = '\0';
+			do {
+				*--p = (char)('0' + u % 10);
+				u /= 10;
+			} while (u);
+			if (v < 0)
+				*--p = '-';
+			append(buf, size, &len, p);
+		} else {
+			buf[len++] = *fmt;
+		}
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 void u_warn(const char *what)
 {
-	dprintf(2, "%s: %s: %s\n", u_prog, what, strerror(errno));
+	u_warnx("%s: %s", what, strerror(errno));
 }
 
 void u_warnx(const char *fmt, ...)
 {
 	char buf[512];
+	size_t len = 0;
 	va_list ap;
 
+	append(buf, sizeof(buf), &len, u_prog);
+	append(buf, sizeof(buf), &len, ": ");
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	len += format_msg(buf + len, sizeof(buf) - len - 1, fmt, ap);
 	va_end(ap);
-	dprintf(2, "%s: %s\n", u_prog, buf);
+	buf[len++] = '\n';
+	u_write_all(2, buf, len);
 }
 
 int u_write_all(int fd, const void *buf, size_t len)
@@ -73,11 +120,16 @@ int u_parse_long(const char *s, long *out)
 
 int u_path_join(char *dst, size_t dst_size, const char *dir, const char *name)
 {
-	size_t dl = strlen(dir);
-	const char *sep = (dl > 0 && dir[dl - 1] == '/') ? "" : "/";
-	int n = snprintf(dst, dst_size, "%s%s%s", dir, sep, name);
+	size_t dl = strlen(dir), nl = strlen(name);
+	int sep = !(dl > 0 && dir[dl - 1] == '/');
 
-	return (n < 0 || (size_t)n >= dst_size) ? -1 : 0;
+	if (dl + (size_t)sep + nl + 1 > dst_size)
+		return -1;
+	memcpy(dst, dir, dl);
+	if (sep)
+		dst[dl++] = '/';
+	memcpy(dst + dl, name, nl + 1);
+	return 0;
 }
 
 const char *u_basename(const char *path)

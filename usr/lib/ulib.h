@@ -14,7 +14,7 @@ extern const char *u_prog;
 void u_setprog(const char *argv0);
 /* "prog: what: strerror(errno)" on stderr. */
 void u_warn(const char *what);
-/* "prog: message" on stderr (printf format). */
+/* "prog: message" on stderr; the format knows only %s, %d and %%. */
 void u_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes all of buf, retrying short writes and EINTR; 0 or -1 with errno. */
 int u_write_all(int fd, const void *buf, size_t len);

@@ -15,6 +15,7 @@
 
 #define SAVED_FD_BASE 10	/* copies of redirected fds live at or above this */
 #define MAX_REDIRS 16
+#define DEFAULT_PATH "/bin:/usr/bin"	/* when PATH is unset */
 #define BINARY_PROBE 256	/* bytes checked for NUL before running a file as a script */
 
 struct saved_fd {
@@ -180,7 +181,9 @@ static void exec_command(char **argv)
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	const char *path = var_get("PATH");
-	char *dirs = arena_strndup(path ? path : "/bin:/usr/bin", strlen(path ? path : "/bin:/usr/bin"));
+	if (!path)
+		path = DEFAULT_PATH;
+	char *dirs = arena_strndup(path, strlen(path));
 	for (char *dir = dirs, *next; dir; dir = next) {
 		next = strchr(dir, ':');
 		if (next)

@@ -167,6 +167,7 @@ int main(int argc, char **argv)
 {
 	static char *default_params[] = { "sh", NULL };
 
+	signal(SIGCHLD, SIG_DFL);	/* an inherited SIG_IGN would let children vanish unwaited */
 	sh.pid = getpid();
 	sh.pgid = getpgrp();
 	sh.ttyfd = -1;

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -85,9 +84,9 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (argc - first > 1) {
-			char title[300];
-			snprintf(title, sizeof(title), "%s==> %s <==\n", i > first ? "\n" : "", argv[i]);
-			u_puts(1, title);
+			u_puts(1, i > first ? "\n==> " : "==> ");
+			u_puts(1, argv[i]);
+			u_puts(1, " <==\n");
 		}
 		status |= head_fd(fd, argv[i]);
 		if (fd)

@@ -1,1 +1,0 @@
-build/test/user/usr/obj/tools/true.o: /work/main/usr/tools/true.c
