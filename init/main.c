@@ -3,6 +3,8 @@
  * the table of contents of the kernel; Documentation/boot.md walks through it.
  */
 #include <acpi/acpi.h>
+#include <block/blkdev.h>
+#include <pci/pci.h>
 #include <tessera/bootinfo.h>
 #include <tessera/cmdline.h>
 #include <tessera/console.h>
@@ -59,6 +61,10 @@ void start_kernel(u32 mb2_magic, u32 mb2_info_phys)
 	if (IS_ENABLED(CONFIG_RTC_CMOS))
 		rtc_init();
 	tty_init();                             /* keyboard and serial input: needs irq_request() */
+	if (IS_ENABLED(CONFIG_PCI))
+		pci_init();
+	if (IS_ENABLED(CONFIG_BLOCK))
+		blk_init();                     /* disk drivers probe PCI: after pci_init */
 	if (IS_ENABLED(CONFIG_VFS))
 		fs_init(&boot_info);            /* ramfs root, initramfs, devfs on /dev: needs mutexes */
 

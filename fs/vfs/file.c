@@ -83,7 +83,7 @@ static bool seekable(const struct file *f)
 {
 	u32 m = f->inode->mode;
 
-	return S_ISREG(m) || S_ISDIR(m) || S_ISBLK(m) || f->ops->llseek;
+	return S_ISREG(m) || S_ISDIR(m) || S_ISBLK(m) || (f->ops && f->ops->llseek);
 }
 
 static long check_rw(struct file *f, struct iobuf *b, bool write)
@@ -202,7 +202,10 @@ s64 vfs_lseek(struct file *f, s64 off, int whence)
 		return -ESPIPE;
 	if (lock)
 		mutex_lock(&f->pos_lock);
-	r = f->ops->llseek ? f->ops->llseek(f, off, whence) : generic_file_llseek(f, off, whence);
+	if (f->ops && f->ops->llseek)
+		r = f->ops->llseek(f, off, whence);
+	else
+		r = generic_file_llseek(f, off, whence);
 	if (lock)
 		mutex_unlock(&f->pos_lock);
 	return r;

@@ -4,6 +4,7 @@
  * call the filesystem's or driver's open.
  */
 #include <fs/vfs.h>
+#include <mm/heap.h>
 #include <tessera/errno.h>
 #include "internal.h"
 
@@ -39,36 +40,88 @@ static int create_last(struct fs_struct *fs, struct parent_lookup *pl, u32 mode,
 	return 0;
 }
 
-/* O_CREAT: the last component may be missing, then it is made here. */
+/*
+ * One step of O_CREAT: the last component of path (from base) is opened,
+ * or made when missing. Returns 1, with *out holding it, when it is a
+ * symlink to follow. pl->dir is left referenced (or NULL) for the caller.
+ */
+static int create_step(struct fs_struct *fs, const struct path *base, const char *path,
+		       unsigned int flags, u32 mode, struct parent_lookup *pl, struct path *out)
+{
+	int err = __lookup_parent(fs, base, path, pl);
+
+	if (err) {
+		pl->dir.mnt = NULL;
+		return err;
+	}
+	/* "/", "." and ".." exist and are directories; "x/" cannot be created. */
+	if (pl->type != LAST_NORM)
+		return (flags & O_EXCL) ? -EEXIST : -EISDIR;
+	if (pl->trailing_slash)
+		return -EISDIR;
+	err = lookup_last(pl, out);
+	if (err == -ENOENT)
+		return create_last(fs, pl, mode, out);
+	if (err)
+		return err;
+	if (flags & O_EXCL) {
+		__path_put(out);        /* O_EXCL never follows, even a dangling link */
+		return -EEXIST;
+	}
+	return S_ISLNK(out->dentry->inode->mode) && !(flags & O_NOFOLLOW);
+}
+
+/* The body of the symlink at link, into body (PATH_MAX bytes). Drops link. */
+static int read_body(struct path *link, char *body)
+{
+	struct inode *inode = link->dentry->inode;
+	long n = inode->iops && inode->iops->readlink ?
+		 inode->iops->readlink(inode, body, PATH_MAX - 1) : -EINVAL;
+
+	__path_put(link);
+	if (n <= 0)
+		return n ? (int)n : -ENOENT;
+	body[n] = '\0';
+	return 0;
+}
+
+/*
+ * O_CREAT: the last component may be missing, and as in Linux so may the
+ * target at the end of a symlink chain, which is then made.
+ */
 static int open_create(struct fs_struct *fs, const struct path *base, const char *path,
 		       unsigned int flags, u32 mode, struct path *out)
 {
+	struct path from = { 0 };
 	struct parent_lookup pl;
-	int err = __lookup_parent(fs, base, path, &pl);
+	char *body = NULL;
+	int err, links = 0;
 
-	if (err)
-		return err;
-	if (pl.type != LAST_NORM || pl.trailing_slash) {
-		err = -EISDIR;
-		goto out;
+	for (;;) {
+		err = create_step(fs, from.mnt ? &from : base, path, flags, mode, &pl, out);
+		if (err != 1)
+			break;
+		if (++links > MAX_TOTAL_LINKS)
+			err = -ELOOP;
+		else if (!body && !(body = kmalloc(PATH_MAX, GFP_KERNEL)))
+			err = -ENOMEM;
+		else
+			err = read_body(out, body);
+		if (err) {
+			if (links > MAX_TOTAL_LINKS || !body)
+				__path_put(out);
+			break;
+		}
+		/* The body resolves from the directory holding the link. */
+		__path_put(&from);
+		from = pl.dir;
+		pl.dir.mnt = NULL;
+		path = body;
 	}
-	err = lookup_last(&pl, out);
-	if (err == -ENOENT) {
-		err = create_last(fs, &pl, mode, out);
-		goto out;
-	}
-	if (err)
-		goto out;
-	if (flags & O_EXCL) {
-		__path_put(out);
-		err = -EEXIST;
-	} else if (S_ISLNK(out->dentry->inode->mode) && !(flags & O_NOFOLLOW)) {
-		/* An existing symlink: open what it points at (a dangling one fails). */
-		__path_put(out);
-		err = __lookup(fs, base, path, LOOKUP_FOLLOW, out);
-	}
-out:
-	__path_put(&pl.dir);
+	if (pl.dir.mnt)
+		__path_put(&pl.dir);
+	__path_put(&from);
+	kfree(body);
 	return err;
 }
 

@@ -143,15 +143,19 @@ int vfs_symlink(struct fs_struct *fs, const char *target, const struct path *bas
 
 /* Finds the victim of unlink/rmdir: its parent and its dentry. */
 static int prepare_remove(struct fs_struct *fs, const struct path *base, const char *path,
-			  struct parent_lookup *pl, struct dentry **victim)
+			  bool dir, struct parent_lookup *pl, struct dentry **victim)
 {
 	int err = __lookup_parent(fs, base, path, pl);
 
 	if (err)
 		return err;
 	if (pl->type != LAST_NORM) {
-		err = pl->type == LAST_DOT ? -EINVAL : pl->type == LAST_DOTDOT ? -ENOTEMPTY
-									 : -EBUSY;
+		/* Linux: unlink of ".", ".." or "/" is EISDIR; rmdir says which. */
+		if (!dir)
+			err = -EISDIR;
+		else
+			err = pl->type == LAST_DOT ? -EINVAL : pl->type == LAST_DOTDOT ? -ENOTEMPTY
+										 : -EBUSY;
 		goto fail;
 	}
 	err = lookup_child(pl->dir.dentry, pl->last, pl->last_len, victim);
@@ -177,7 +181,7 @@ static int do_remove(struct fs_struct *fs, const struct path *base, const char *
 	int err;
 
 	vfs_namespace_lock();
-	err = prepare_remove(fs, base, path, &pl, &victim);
+	err = prepare_remove(fs, base, path, dir, &pl, &victim);
 	if (err)
 		goto out;
 	d_inode = pl.dir.dentry->inode;
@@ -230,12 +234,12 @@ int vfs_link(struct fs_struct *fs, const struct path *old_base, const char *old_
 	if (err)
 		goto put_old;
 	dir = pl.dir.dentry->inode;
-	if (pl.dir.mnt != old.mnt)
+	if (pl.trailing_slash)
+		err = -ENOENT;
+	else if (pl.dir.mnt != old.mnt)
 		err = -EXDEV;
 	else if (S_ISDIR(old.dentry->inode->mode))
 		err = -EPERM;
-	else if (pl.trailing_slash)
-		err = -ENOENT;
 	else if (!dir->iops || !dir->iops->link)
 		err = -EPERM;
 	else

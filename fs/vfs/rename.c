@@ -12,21 +12,26 @@ struct rename_ends {
 	struct dentry *from, *to;            /* to: NULL when the new name is free */
 };
 
+/* In Linux's order: trailing slashes, the two ancestry traps, then types. */
 static int check_types(struct rename_ends *r)
 {
 	bool dir = S_ISDIR(r->from->inode->mode);
 
 	if (!dir && (r->old.trailing_slash || r->new.trailing_slash))
 		return -ENOTDIR;
+	/* A directory cannot move into its own subtree... */
+	if (d_is_ancestor(r->from, r->new.dir.dentry))
+		return -EINVAL;
+	/* ...nor replace one of its own ancestors. */
+	if (r->to && d_is_ancestor(r->to, r->old.dir.dentry))
+		return -ENOTEMPTY;
+	/* Two names of one file: POSIX says do nothing, successfully. */
+	if (r->to && r->to->inode == r->from->inode)
+		return 1;
 	if (r->to && dir && !S_ISDIR(r->to->inode->mode))
 		return -ENOTDIR;
 	if (r->to && !dir && S_ISDIR(r->to->inode->mode))
 		return -EISDIR;
-	/* A directory cannot move into its own subtree. */
-	if (dir && d_is_ancestor(r->from, r->new.dir.dentry))
-		return -EINVAL;
-	if (r->to && d_is_ancestor(r->to, r->old.dir.dentry))
-		return -ENOTEMPTY;
 	return 0;
 }
 
@@ -60,12 +65,9 @@ static int do_rename(struct rename_ends *r)
 	struct inode *old_dir = r->old.dir.dentry->inode;
 	int err;
 
-	/* Two names of one file: POSIX says do nothing, successfully. */
-	if (r->to && r->to->inode == r->from->inode)
-		return 0;
 	err = check_types(r);
 	if (err)
-		return err;
+		return err < 0 ? err : 0;
 	if (!old_dir->iops || !old_dir->iops->rename)
 		return -EPERM;
 	err = old_dir->iops->rename(old_dir, r->old.last, r->old.last_len,

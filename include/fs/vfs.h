@@ -150,6 +150,7 @@ struct file_ops {
 	int (*iterate)(struct file *f, struct dir_context *ctx);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
 	int (*fsync)(struct file *f);
+	/* poll() joins here with pipes and select(). */
 };
 
 struct super_ops {
@@ -450,8 +451,9 @@ int fd_set_flags(struct files *t, int fd, int fdflags);
 
 /*
  * Registers fops for the character (S_IFCHR) or block (S_IFBLK) devices
- * [base, base + count). Returns 0 or -EBUSY when the range is taken. The
- * fops' open may replace f->ops and set f->priv.
+ * [base, base + count). Returns 0, -EBUSY when the range is taken, or
+ * -EINVAL. name and fops are kept, not copied. The fops' open may replace
+ * f->ops and set f->priv (one driver, several kinds of minor).
  */
 int register_device(u32 type, kdev_t base, unsigned int count, const char *name,
 		    const struct file_ops *fops);

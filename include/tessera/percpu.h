@@ -21,6 +21,9 @@ struct cpu {
 	bool lockdep_busy;           /* a lock report is printing: no nested checks */
 	unsigned int id;
 	struct sched_cpu *sched;     /* run queue and timers, kernel/sched/core.c */
+	/* syscall entry (arch/x86/kernel/syscall_entry.asm) reads these at fixed offsets. */
+	u64 user_rsp;                /* the user's RSP while the entry stub builds its frame */
+	u64 kernel_rsp;              /* top of the current thread's kernel stack */
 };
 
 /* False until percpu_init(): early-boot code must not use this_cpu(). */

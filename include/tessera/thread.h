@@ -11,6 +11,8 @@
 #include <tessera/types.h>
 #include <tessera/wait.h>
 
+struct process;
+
 #define THREAD_NAME_MAX   16
 #define THREAD_STACK_PAGES 4         /* 16 KiB, with an unmapped guard page below */
 #define FPU_STATE_SIZE    512        /* fxsave area (Intel SDM Vol. 1 10.5.1) */
@@ -67,6 +69,7 @@ struct thread {
 	struct list_head sleep_node;
 	struct list_head all_node;   /* every thread, for statistics */
 	struct lockdep_task lockdep;
+	struct process *proc;        /* the user process it runs, NULL for kernel threads */
 
 	u8 fpu_area[FPU_STATE_SIZE + FPU_STATE_ALIGN];
 };

@@ -43,6 +43,11 @@ times NR_VECTORS * STUB_SIZE - (isr_stubs_end - isr_stubs) db 0
 ; 15 registers more make 22 slots, so RSP is 16-byte aligned again, and the
 ; two-slot frame record below keeps it aligned at the call, as the ABI needs.
 interrupt_common:
+	; From ring 3, GS base is the user's: swap the per-CPU one in (and out below).
+	test qword [rsp + 24], 3            ; the CS the CPU pushed
+	jz .from_kernel
+	swapgs
+.from_kernel:
 	push rax
 	push rbx
 	push rcx
@@ -65,7 +70,6 @@ interrupt_common:
 	push rbp
 	mov rbp, rsp
 	cld                                 ; the C ABI expects DF clear
-	; Entries from user mode will need swapgs here once user space exists.
 	call interrupt_dispatch
 	add rsp, 16
 	pop r15
@@ -84,6 +88,10 @@ interrupt_common:
 	pop rbx
 	pop rax
 	add rsp, 16                         ; vector and error code
+	test qword [rsp + 8], 3             ; returning to ring 3?
+	jz .to_kernel
+	swapgs
+.to_kernel:
 	iretq
 
 section .rodata progbits alloc noexec nowrite align=8

@@ -145,11 +145,10 @@ static void do_exception(struct pt_regs *regs)
 		return;
 	}
 	if (user_mode(regs)) {
-		/*
-		 * No user space yet. The process issue replaces this with a
-		 * signal (SIGSEGV, SIGILL, SIGFPE, ...) that kills the current
-		 * process, then returns to the scheduler: never a panic.
-		 */
+		/* Kills the current process only; the kernel carries on. */
+		if (IS_ENABLED(CONFIG_PROCESSES))
+			process_fault(regs, regs->vector == X86_TRAP_PF ? cr2 : regs->rip,
+				      user_signal(regs->vector));
 		report(regs, cr2);
 		panic_regs(regs, "%s in user mode, and no process to kill yet", name);
 	}
@@ -168,4 +167,6 @@ void interrupt_dispatch(struct pt_regs *regs)
 		do_exception(regs);
 	else
 		irq_dispatch(regs);
+	if (IS_ENABLED(CONFIG_PROCESSES) && user_mode(regs))
+		exit_to_user_mode(regs);
 }

@@ -1,0 +1,82 @@
+; The SYSCALL entry point (IA32_LSTAR) and the one way back to ring 3. It
+; builds the same struct pt_regs the interrupt stubs do (include/asm/regs.h),
+; so exec, signals and fork handle one frame shape whichever way user mode left.
+
+CPU_USER_RSP    equ 40                  ; offsetof(struct cpu, user_rsp): syscall.c checks
+CPU_KERNEL_RSP  equ 48                  ; offsetof(struct cpu, kernel_rsp)
+USER_DS         equ 0x23                ; GDT_USER_DS | 3 (include/asm/gdt.h)
+USER_CS         equ 0x2b                ; GDT_USER_CS | 3
+SYSCALL_VECTOR  equ -1                  ; pt_regs.vector for a system call: no IDT vector
+
+global syscall_entry
+global user_return
+extern do_syscall
+extern exit_to_user_mode
+
+section .text progbits alloc exec nowrite align=16
+bits 64
+
+; On entry (SDM Vol. 3B... Vol. 2B SYSCALL): RCX = user RIP, R11 = user
+; RFLAGS, RSP still the user's, IF cleared by IA32_FMASK. Nothing on this
+; path may fault before RSP is a kernel stack.
+syscall_entry:
+	swapgs
+	mov [gs:CPU_USER_RSP], rsp
+	mov rsp, [gs:CPU_KERNEL_RSP]
+	push qword USER_DS                  ; ss
+	push qword [gs:CPU_USER_RSP]        ; rsp
+	push r11                            ; rflags
+	push qword USER_CS                  ; cs
+	push rcx                            ; rip
+	push rax                            ; error_code slot: the syscall number (orig_rax)
+	push qword SYSCALL_VECTOR
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	xor ebp, ebp                        ; backtraces end here
+	mov rdi, rsp
+	sti
+	cld
+	call do_syscall
+	cli
+	mov rdi, rsp
+	jmp user_return
+
+; user_return(struct pt_regs *regs): leaves for ring 3 with regs, from any
+; kernel stack. Used by the syscall path and to start a new program.
+; IRETQ rather than SYSRET: it restores every register and cannot be
+; tricked by a non-canonical RCX (SYSRET's #GP in ring 0, CVE-2012-0217).
+user_return:
+	mov rsp, rdi
+	call exit_to_user_mode              ; rdi = regs: RSP0, pending kills
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16                         ; vector and error code
+	cli
+	swapgs
+	iretq

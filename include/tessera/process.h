@@ -1,0 +1,84 @@
+/*
+ * User processes: one thread each, its own address space, fd table and
+ * working directory, the parent/child tree with zombies and wait4, and the
+ * system-call entry (kernel/syscalls/). Documentation: issue 7.
+ */
+#ifndef TESSERA_PROCESS_H
+#define TESSERA_PROCESS_H
+
+#include <fs/vfs.h>
+#include <lib/list.h>
+#include <mm/vmm.h>
+#include <tessera/thread.h>
+#include <tessera/types.h>
+#include <tessera/wait.h>
+
+struct pt_regs;
+
+#define PROC_NAME_MAX     16
+#define USER_STACK_TOP    0x00007ffffffde000UL   /* a guard gap below ELF_USER_END */
+#define USER_STACK_PAGES  32                     /* 128 KiB, mapped eagerly */
+
+/* Linux wait-status encoding (sys/wait.h's W* macros decode it). */
+#define W_EXITCODE(code, sig)  ((((code) & 0xff) << 8) | ((sig) & 0x7f))
+
+struct process {
+	int pid;
+	char name[PROC_NAME_MAX];
+	struct process *parent;
+	struct list_head children;
+	struct list_head sibling;    /* in parent->children */
+	struct thread *thread;
+	struct vm_space vm;
+	struct files files;
+	struct fs_struct fs;
+	u64 brk_start, brk;          /* the heap: [brk_start, brk) mapped page by page */
+	u64 mmap_next;               /* where the next anonymous mmap goes (grows down) */
+	bool zombie;
+	int exit_status;             /* W_EXITCODE once a zombie */
+	struct wait_queue child_wq;  /* the parent's wait4 sleeps here */
+};
+
+/* The process the current thread runs, or NULL in a kernel thread. */
+struct process *current_process(void);
+
+/*
+ * Starts the first user process from path (init= on the command line) in a
+ * thread of its own. Returns 0 or -errno (the program is not there, ...);
+ * the boot carries on either way.
+ */
+int process_start_init(const char *path);
+
+/* Replaces the current process's program. Returns -errno, or fills regs to enter it. */
+int process_exec(struct process *p, const char *path, const char *const *argv,
+		 const char *const *envp, struct pt_regs *regs);
+
+/* Ends the current process with a wait status. Never returns. */
+__noreturn void process_exit(int status);
+
+/* A fault in user mode: prints "pid N (name): SIGSEGV at ADDR" and kills the process. */
+__noreturn void process_fault(struct pt_regs *regs, u64 addr, int sig);
+
+/* wait4: pid -1 or a child's pid; status to user space. Returns the pid or -errno. */
+long process_wait(int pid, int *ustatus, int options);
+
+/* Signal numbers the kernel itself raises (Linux x86_64 values). */
+#define SIGILL   4
+#define SIGTRAP  5
+#define SIGBUS   7
+#define SIGFPE   8
+#define SIGKILL  9
+#define SIGSEGV  11
+
+/* --- arch glue (arch/x86/kernel/syscall.c, syscall_entry.asm) --- */
+
+/* MSRs for SYSCALL, SMEP/SMAP/UMIP when the CPU has them. */
+void syscall_init(void);
+/* Last C code before any return to ring 3: points RSP0 at this thread's stack. */
+void exit_to_user_mode(struct pt_regs *regs);
+/* The system-call dispatcher the entry stub calls. */
+void do_syscall(struct pt_regs *regs);
+/* Loads regs and enters ring 3. */
+__noreturn void user_return(struct pt_regs *regs);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * Loading a program into a process: read the ELF file through the VFS,
+ * let kernel/elf.c validate and plan it, map its segments and a stack in a
+ * fresh user half, and fill the register frame that enters it.
+ */
+#include <asm/gdt.h>
+#include <asm/msr.h>
+#include <asm/pgtable.h>
+#include <asm/tsc.h>
+#include <lib/string.h>
+#include <mm/heap.h>
+#include <mm/pmm.h>
+#include <tessera/elf.h>
+#include <tessera/errno.h>
+#include <tessera/percpu.h>
+#include <tessera/process.h>
+#include "internal.h"
+
+#define EXEC_MAX_FILE     (16UL << 20)   /* larger programs are refused, not loaded */
+#define EXEC_STACK_BUF    (4 * PAGE_SIZE) /* argv, envp and auxv must fit */
+#define USER_RFLAGS       0x202          /* IF set, bit 1 always one */
+#define CPUID1_EDX_ALL    1
+
+int process_map_anon(struct process *p, u64 va, u64 n, unsigned int flags)
+{
+	for (u64 i = 0; i < n; i++) {
+		phys_addr_t pa = pmm_alloc_pages(0);
+
+		if (pa == PMM_NO_PAGE)
+			return -ENOMEM;
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		if (vmm_map(&p->vm, va + i * PAGE_SIZE, pa, PAGE_SIZE, flags | VM_USER)) {
+			pmm_free_pages(pa, 0);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Reads the whole file at path into a kmalloc buffer. */
+static int read_file(struct process *p, const char *path, void **out, size_t *size)
+{
+	struct file *f;
+	struct stat st;
+	void *buf;
+	long n;
+	int err = vfs_open(&p->fs, NULL, path, O_RDONLY, 0, &f);
+
+	if (err)
+		return err;
+	err = vfs_fstat(f, &st);
+	if (!err && !S_ISREG(st.st_mode))
+		err = -EACCES;
+	if (!err && (st.st_size == 0 || (u64)st.st_size > EXEC_MAX_FILE))
+		err = -ENOEXEC;
+	buf = err ? NULL : kmalloc(st.st_size, GFP_KERNEL);
+	if (!err && !buf)
+		err = -ENOMEM;
+	if (!err) {
+		n = kernel_read(f, buf, st.st_size, 0);
+		if (n != st.st_size)
+			err = n < 0 ? (int)n : -EIO;
+	}
+	file_put(f);
+	if (err) {
+		kfree(buf);
+		return err;
+	}
+	*out = buf;
+	*size = st.st_size;
+	return 0;
+}
+
+static unsigned int seg_flags(unsigned int prot)
+{
+	return (prot & ELF_PROT_WRITE ? VM_WRITE : 0) | (prot & ELF_PROT_EXEC ? VM_EXEC : 0);
+}
+
+/* One segment: fresh pages, file bytes copied in through the direct map, the rest zero. */
+static int load_segment(struct process *p, const u8 *image, const struct elf_segment *s)
+{
+	u64 start = s->vaddr & ~(PAGE_SIZE - 1);
+	u64 end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		phys_addr_t pa = pmm_alloc_pages(0);
+		u8 *page;
+		u64 lo, hi;
+
+		if (pa == PMM_NO_PAGE)
+			return -ENOMEM;
+		page = phys_to_virt(pa);
+		memset(page, 0, PAGE_SIZE);
+		lo = va > s->vaddr ? va : s->vaddr;
+		hi = va + PAGE_SIZE < s->vaddr + s->filesz ? va + PAGE_SIZE : s->vaddr + s->filesz;
+		if (lo < hi)
+			memcpy(page + (lo - va), image + s->offset + (lo - s->vaddr), hi - lo);
+		if (vmm_map(&p->vm, va, pa, PAGE_SIZE, seg_flags(s->prot) | VM_USER)) {
+			pmm_free_pages(pa, 0);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static u64 cpu_hwcap(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(CPUID1_EDX_ALL, &a, &b, &c, &d);
+	return d;
+}
+
+static void random_bytes(u8 *buf, size_t n)
+{
+	u64 x = rdtsc() ^ 0x9e3779b97f4a7c15ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (u8)x;
+	}
+}
+
+/* Lays out argv/envp/auxv under USER_STACK_TOP; p's space must be the current one. */
+static int build_stack(const struct elf_plan *plan, const u8 *image, const char *path,
+		       const char *const *argv, const char *const *envp, u64 *sp)
+{
+	struct elf_exec_args a = { 0 };
+	u8 rnd[16];
+	u8 *buf = kmalloc(EXEC_STACK_BUF, GFP_KERNEL);
+	int err;
+
+	if (!buf)
+		return -ENOMEM;
+	random_bytes(rnd, sizeof(rnd));
+	a.argv = argv;
+	while (argv[a.argc])
+		a.argc++;
+	a.envp = envp;
+	while (envp[a.envc])
+		a.envc++;
+	a.execfn = path;
+	a.random = rnd;
+	a.hwcap = cpu_hwcap();
+	a.clktck = 100;
+	a.phdrs = image + plan->phdr_offset;
+	err = elf_build_stack(plan, &a, buf, EXEC_STACK_BUF, USER_STACK_TOP, sp);
+	if (!err)
+		err = copy_to_user((void *)*sp, buf + EXEC_STACK_BUF - (USER_STACK_TOP - *sp),
+				   USER_STACK_TOP - *sp);
+	kfree(buf);
+	return err;
+}
+
+static void set_name(struct process *p, const char *path)
+{
+	const char *base = path;
+
+	for (const char *c = path; *c; c++)
+		if (*c == '/' && c[1])
+			base = c + 1;
+	strscpy(p->name, base, sizeof(p->name));
+	strscpy(current_thread()->name, base, sizeof(current_thread()->name));
+}
+
+static int map_image(struct process *p, const u8 *image, const struct elf_plan *plan)
+{
+	int err = 0;
+
+	process_free_user_memory(p);
+	for (unsigned int i = 0; i < plan->nsegs && !err; i++)
+		err = load_segment(p, image, &plan->segs[i]);
+	if (!err)
+		err = process_map_anon(p, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
+				       USER_STACK_PAGES, VM_WRITE);
+	p->brk_start = p->brk = plan->hi;
+	p->mmap_next = USER_MMAP_TOP;
+	return err;
+}
+
+int process_exec(struct process *p, const char *path, const char *const *argv,
+		 const char *const *envp, struct pt_regs *regs)
+{
+	struct elf_plan *plan = kzalloc(sizeof(*plan), GFP_KERNEL);
+	void *image = NULL;
+	size_t size;
+	u64 sp;
+	int err;
+
+	if (!plan)
+		return -ENOMEM;
+	err = read_file(p, path, &image, &size);
+	if (!err)
+		err = elf_parse(image, size, ELF_DYN_BASE, plan);
+	if (err)
+		goto out;
+	/* Past here the old program is gone: a failure kills the process. */
+	vm_space_switch(&p->vm);
+	err = map_image(p, image, plan);
+	if (!err)
+		err = build_stack(plan, image, path, argv, envp, &sp);
+	if (err) {
+		kfree(image);
+		kfree(plan);
+		process_exit(W_EXITCODE(0, SIGSEGV));
+	}
+	files_close_on_exec(&p->files);
+	set_name(p, path);
+	msr_write(MSR_FS_BASE, 0);
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = plan->entry;
+	regs->rsp = sp;
+	regs->cs = USER_CS;
+	regs->ss = USER_DS;
+	regs->rflags = USER_RFLAGS;
+out:
+	kfree(image);
+	kfree(plan);
+	return err;
+}

@@ -1,0 +1,239 @@
+/*
+ * The process tree: creation of the first process, exit with zombies and
+ * re-parenting of orphans to init, wait4, fault kills, and the memory a
+ * process owns (freed page by page on exit).
+ */
+#include <asm/pgtable.h>
+#include <asm/regs.h>
+#include <lib/string.h>
+#include <mm/heap.h>
+#include <mm/pmm.h>
+#include <tessera/errno.h>
+#include <tessera/percpu.h>
+#include <tessera/printk.h>
+#include <tessera/process.h>
+#include <tessera/spinlock.h>
+#include "internal.h"
+
+#define INIT_PID 1
+
+static struct process *init_process;
+static int next_pid = INIT_PID;
+/* The tree (parent, children, zombie, exit_status); sleeping waiters re-check under it. */
+static DEFINE_MUTEX(tree_lock);
+
+struct process *current_process(void)
+{
+	struct thread *t = current_thread();
+
+	return t ? t->proc : NULL;
+}
+
+struct process *process_alloc(struct process *parent, const char *name)
+{
+	struct process *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	if (vm_space_init(&p->vm)) {
+		kfree(p);
+		return NULL;
+	}
+	p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	strscpy(p->name, name, sizeof(p->name));
+	list_init(&p->children);
+	list_init(&p->sibling);
+	wait_queue_init(&p->child_wq);
+	files_init(&p->files);
+	fs_struct_copy(&p->fs, parent ? &parent->fs : &init_fs);
+	p->mmap_next = USER_MMAP_TOP;
+	p->parent = parent;
+	if (parent) {
+		mutex_lock(&tree_lock);
+		list_add_tail(&p->sibling, &parent->children);
+		mutex_unlock(&tree_lock);
+	}
+	return p;
+}
+
+static void free_leaf(u64 va, u64 size, u64 pte, void *arg)
+{
+	(void)va;
+	(void)arg;
+	for (u64 off = 0; off < size; off += PAGE_SIZE)
+		pmm_free_pages((pte & PTE_ADDR_MASK) + off, 0);
+}
+
+void process_free_user_memory(struct process *p)
+{
+	vmm_walk(&p->vm, 0, USER_SPACE_END, free_leaf, NULL);
+	vmm_unmap(&p->vm, 0, USER_SPACE_END);
+}
+
+/* Hands p's children to init; reaps none (init's wait4 does). Tree lock held. */
+static void reparent_children(struct process *p)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &p->children) {
+		struct process *c = list_entry(pos, struct process, sibling);
+
+		list_del(&c->sibling);
+		c->parent = init_process;
+		if (init_process && init_process != p)
+			list_add_tail(&c->sibling, &init_process->children);
+	}
+	if (init_process && init_process != p)
+		wake_up_all(&init_process->child_wq);
+}
+
+__noreturn void process_exit(int status)
+{
+	struct process *p = current_process();
+
+	vm_space_switch(&kernel_space);
+	process_free_user_memory(p);
+	files_release(&p->files);
+	fs_struct_release(&p->fs);
+	mutex_lock(&tree_lock);
+	reparent_children(p);
+	p->exit_status = status;
+	p->zombie = true;
+	if (p->parent)
+		wake_up_all(&p->parent->child_wq);
+	mutex_unlock(&tree_lock);
+	if (p == init_process)
+		pr_err("init (pid %d) exited with status 0x%x\n", p->pid, status);
+	/* The zombie keeps its struct until wait4; the thread goes now. */
+	current_thread()->proc = NULL;
+	kthread_exit(0);
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGILL: return "SIGILL";
+	case SIGTRAP: return "SIGTRAP";
+	case SIGBUS: return "SIGBUS";
+	case SIGFPE: return "SIGFPE";
+	case SIGSEGV: return "SIGSEGV";
+	default: return "signal";
+	}
+}
+
+__noreturn void process_fault(struct pt_regs *regs, u64 addr, int sig)
+{
+	struct process *p = current_process();
+
+	pr_err("pid %d (%s): %s at %016lx (ip %016lx)\n", p ? p->pid : -1,
+	       p ? p->name : "?", signal_name(sig), (unsigned long)addr,
+	       (unsigned long)regs->rip);
+	__asm__ __volatile__("sti");
+	if (!p)
+		kthread_exit(-1);
+	process_exit(W_EXITCODE(0, sig));
+}
+
+/* A zombie child matching pid (-1: any), or NULL; *any says whether one matched at all. */
+static struct process *find_zombie(struct process *p, int pid, bool *any)
+{
+	struct list_head *pos;
+
+	*any = false;
+	list_for_each(pos, &p->children) {
+		struct process *c = list_entry(pos, struct process, sibling);
+
+		if (pid > 0 && c->pid != pid)
+			continue;
+		*any = true;
+		if (c->zombie)
+			return c;
+	}
+	return NULL;
+}
+
+static struct process *wait_zombie(struct process *p, int pid, int options, long *err)
+{
+	struct process *z;
+	bool any;
+
+	for (;;) {
+		struct waiter w;
+
+		waiter_init(&w);
+		prepare_to_wait(&p->child_wq, &w);
+		mutex_lock(&tree_lock);
+		z = find_zombie(p, pid, &any);
+		if (z)
+			list_del(&z->sibling);
+		mutex_unlock(&tree_lock);
+		if (z || !any || (options & WNOHANG)) {
+			finish_wait(&p->child_wq, &w);
+			*err = any ? 0 : -ECHILD;
+			return z;
+		}
+		schedule();
+		finish_wait(&p->child_wq, &w);
+	}
+}
+
+long process_wait(int pid, int *ustatus, int options)
+{
+	struct process *p = current_process();
+	struct process *z;
+	long err;
+	int cpid;
+
+	if (pid < -1 || pid == 0)
+		pid = -1;       /* process groups are not there yet: any child */
+	z = wait_zombie(p, pid, options, &err);
+	if (!z)
+		return err;
+	cpid = z->pid;
+	if (ustatus && copy_to_user(ustatus, &z->exit_status, sizeof(int))) {
+		/* Linux reaps anyway; so do we. */
+		err = -EFAULT;
+	}
+	kthread_join(z->thread, NULL);
+	vm_space_destroy(&z->vm);
+	kfree(z);
+	return err ? err : cpid;
+}
+
+static char init_path[PATH_MAX];
+
+static int init_main(void *arg)
+{
+	struct process *p = arg;
+	const char *argv[] = { init_path, NULL };
+	const char *envp[] = { "HOME=/", "TERM=linux", NULL };
+	struct pt_regs regs;
+	int err;
+
+	current_thread()->proc = p;
+	err = process_exec(p, init_path, argv, envp, &regs);
+	if (err) {
+		pr_err("init: cannot run %s: error %d\n", init_path, err);
+		current_thread()->proc = NULL;
+		return err;
+	}
+	__asm__ __volatile__("cli");
+	user_return(&regs);
+}
+
+int process_start_init(const char *path)
+{
+	struct process *p;
+
+	syscall_init();
+	strscpy(init_path, path, sizeof(init_path));
+	p = process_alloc(NULL, "init");
+	if (!p)
+		return -ENOMEM;
+	init_process = p;
+	p->thread = kthread_create(init_main, p, "init");
+	if (!p->thread)
+		return -ENOMEM;
+	pr_info("init: starting %s as pid %d\n", path, p->pid);
+	return 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * The system-call table, indexed by Linux x86_64 numbers
+ * (arch/x86/entry/syscalls/syscall_64.tbl in Linux), and the dispatcher the
+ * entry stub calls. A number with no handler is -ENOSYS, logged once.
+ */
+#include <tessera/errno.h>
+#include <tessera/printk.h>
+#include "internal.h"
+
+enum {
+	NR_read = 0, NR_write = 1, NR_open = 2, NR_close = 3, NR_stat = 4, NR_fstat = 5,
+	NR_lstat = 6, NR_lseek = 8, NR_mmap = 9, NR_mprotect = 10, NR_munmap = 11,
+	NR_brk = 12, NR_rt_sigaction = 13, NR_rt_sigprocmask = 14, NR_ioctl = 16,
+	NR_pread64 = 17, NR_readv = 19, NR_writev = 20, NR_access = 21,
+	NR_sched_yield = 24, NR_dup = 32, NR_dup2 = 33, NR_nanosleep = 35, NR_getpid = 39,
+	NR_execve = 59, NR_exit = 60, NR_wait4 = 61, NR_uname = 63, NR_fcntl = 72,
+	NR_getcwd = 79, NR_chdir = 80, NR_rename = 82, NR_mkdir = 83, NR_rmdir = 84,
+	NR_unlink = 87, NR_gettimeofday = 96, NR_getuid = 102, NR_getgid = 104,
+	NR_geteuid = 107, NR_getegid = 108, NR_getppid = 110, NR_arch_prctl = 158,
+	NR_gettid = 186, NR_getdents64 = 217, NR_set_tid_address = 218,
+	NR_clock_gettime = 228, NR_exit_group = 231, NR_openat = 257,
+	NR_newfstatat = 262, NR_dup3 = 292, NR_getrandom = 318,
+	NR_SYSCALLS = 335,
+};
+
+static const syscall_fn syscall_table[NR_SYSCALLS] = {
+	[NR_read] = sys_read, [NR_write] = sys_write, [NR_open] = sys_open,
+	[NR_close] = sys_close, [NR_stat] = sys_stat, [NR_fstat] = sys_fstat,
+	[NR_lstat] = sys_lstat, [NR_lseek] = sys_lseek, [NR_mmap] = sys_mmap,
+	[NR_mprotect] = sys_mprotect, [NR_munmap] = sys_munmap, [NR_brk] = sys_brk,
+	[NR_rt_sigaction] = sys_rt_sigaction, [NR_rt_sigprocmask] = sys_rt_sigprocmask,
+	[NR_ioctl] = sys_ioctl, [NR_pread64] = sys_pread64, [NR_readv] = sys_readv,
+	[NR_writev] = sys_writev, [NR_access] = sys_access,
+	[NR_sched_yield] = sys_sched_yield, [NR_dup] = sys_dup, [NR_dup2] = sys_dup2,
+	[NR_nanosleep] = sys_nanosleep, [NR_getpid] = sys_getpid, [NR_execve] = sys_execve,
+	[NR_exit] = sys_exit, [NR_wait4] = sys_wait4, [NR_uname] = sys_uname,
+	[NR_fcntl] = sys_fcntl, [NR_getcwd] = sys_getcwd, [NR_chdir] = sys_chdir,
+	[NR_rename] = sys_rename, [NR_mkdir] = sys_mkdir, [NR_rmdir] = sys_rmdir,
+	[NR_unlink] = sys_unlink, [NR_gettimeofday] = sys_gettimeofday,
+	/* Everyone is root until credentials exist. */
+	[NR_getuid] = sys_getuid, [NR_getgid] = sys_getuid, [NR_geteuid] = sys_getuid,
+	[NR_getegid] = sys_getuid, [NR_getppid] = sys_getppid,
+	[NR_arch_prctl] = sys_arch_prctl, [NR_gettid] = sys_gettid,
+	[NR_getdents64] = sys_getdents64, [NR_set_tid_address] = sys_set_tid_address,
+	[NR_clock_gettime] = sys_clock_gettime, [NR_exit_group] = sys_exit_group,
+	[NR_openat] = sys_openat, [NR_newfstatat] = sys_newfstatat, [NR_dup3] = sys_dup3,
+	[NR_getrandom] = sys_getrandom,
+};
+
+#define BITS_PER_LONG 64
+static unsigned long enosys_logged[(NR_SYSCALLS + BITS_PER_LONG - 1) / BITS_PER_LONG];
+
+static long no_syscall(u64 nr)
+{
+	struct process *p = current_process();
+
+	if (nr < NR_SYSCALLS) {
+		unsigned long bit = 1UL << (nr % BITS_PER_LONG);
+
+		if (__atomic_fetch_or(&enosys_logged[nr / BITS_PER_LONG], bit, __ATOMIC_RELAXED) & bit)
+			return -ENOSYS;
+	}
+	pr_warn("syscall %lu not implemented (pid %d, %s): -ENOSYS\n", (unsigned long)nr,
+		p ? p->pid : -1, p ? p->name : "?");
+	return -ENOSYS;
+}
+
+void do_syscall(struct pt_regs *regs)
+{
+	u64 nr = regs->error_code;      /* the entry stub keeps RAX there, as orig_rax */
+	syscall_fn fn = nr < NR_SYSCALLS ? syscall_table[nr] : NULL;
+
+	regs->rax = fn ? (u64)fn(regs) : (u64)no_syscall(nr);
+}
