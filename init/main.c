@@ -12,6 +12,7 @@
 #include <tessera/ktest.h>
 #include <tessera/machine.h>
 #include <tessera/printk.h>
+#include <tessera/process.h>
 #include <tessera/sched.h>
 #include <tessera/setup.h>
 #include <tessera/thread.h>
@@ -73,6 +74,8 @@ void start_kernel(u32 mb2_magic, u32 mb2_info_phys)
 		ktest_main();
 	}
 	time_report();                          /* "timer: N ticks in 100 ms": the boot tests check it */
+	if (IS_ENABLED(CONFIG_PROCESSES) && !process_start_init(init_path))
+		kthread_exit(0);                /* init owns the console from here */
 	pr_info("init: no user space yet (init=%s); boot complete, idling\n", init_path);
 	tty_console_echo();                     /* CONFIG_KERNEL_CONSOLE_ECHO: until there is a shell */
 	kthread_exit(0);                        /* the idle thread takes over the halt loop */

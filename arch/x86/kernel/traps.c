@@ -10,6 +10,7 @@
 #include <tessera/kallsyms.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
+#include <tessera/process.h>
 
 static const char *const exception_names[X86_NR_EXCEPTIONS] = {
 	[0] = "divide error (#DE)",
@@ -129,6 +130,22 @@ static void do_breakpoint(const struct pt_regs *regs)
 	printk(KERN_WARNING "int3: breakpoint, vector %lu, resuming\n", (unsigned long)regs->vector);
 	print_location("int3: at", regs->rip);
 	show_regs(regs);
+}
+
+/* x87 and SIMD floating-point errors (SDM Vol. 3A Table 6-1). */
+#define X86_TRAP_MF   16
+#define X86_TRAP_XM   19
+
+/* The signal a user-mode exception raises, as Linux picks it. */
+static int user_signal(u64 vector)
+{
+	switch (vector) {
+	case X86_TRAP_DE: return SIGFPE;
+	case X86_TRAP_UD: return SIGILL;
+	case X86_TRAP_DB: return SIGTRAP;
+	case X86_TRAP_MF: case X86_TRAP_XM: return SIGFPE;
+	default: return SIGSEGV;
+	}
 }
 
 static void do_exception(struct pt_regs *regs)
