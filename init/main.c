@@ -69,6 +69,8 @@ void start_kernel(u32 mb2_magic, u32 mb2_info_phys)
 	if (IS_ENABLED(CONFIG_VFS))
 		fs_init(&boot_info);            /* ramfs root, initramfs, devfs on /dev: needs mutexes */
 
+	if (IS_ENABLED(CONFIG_PROCESSES))
+		syscall_init();                 /* SYSCALL, SMEP/SMAP/UMIP: before the uaccess KTESTs */
 	if (IS_ENABLED(CONFIG_KTEST)) {
 		ktest_crash_main();
 		ktest_main();

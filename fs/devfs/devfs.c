@@ -75,6 +75,21 @@ int devfs_register(const char *name, u32 mode, kdev_t rdev)
 	return err;
 }
 
+int devfs_find_locked(const char *path, u32 *mode, kdev_t *dev)
+{
+	static const char prefix[] = "/dev/";
+	const struct devfs_node *n;
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0)
+		return -ENOENT;
+	n = find(path + sizeof(prefix) - 1);
+	if (!n)
+		return -ENOENT;
+	*mode = n->mode;
+	*dev = n->rdev;
+	return 0;
+}
+
 static void devfs_put_super(struct super_block *sb)
 {
 	devfs_sb = NULL;
@@ -82,8 +97,8 @@ static void devfs_put_super(struct super_block *sb)
 }
 
 /* Called with the namespace lock held (vfs_mount). */
-static int devfs_mount(struct fs_type *type, const char *source, unsigned int flags,
-		       const void *data, struct super_block **out)
+static int devfs_mount(struct fs_type *type, const struct mount_args *args,
+		       struct super_block **out)
 {
 	struct super_block *sb;
 	struct list_head *pos;

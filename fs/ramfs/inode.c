@@ -171,8 +171,8 @@ u64 ramfs_pages_used(struct super_block *sb)
 	return RAMFS_SB(sb)->pages_used;
 }
 
-static int ramfs_mount(struct fs_type *type, const char *source, unsigned int flags,
-		       const void *data, struct super_block **out)
+static int ramfs_mount(struct fs_type *type, const struct mount_args *args,
+		       struct super_block **out)
 {
 	struct super_block *sb = sb_alloc(type, &ramfs_super_ops);
 	int err;

@@ -3,6 +3,7 @@
  * references (a path pins its mount and dentry), mount and unmount, and
  * the per-process root and working directory.
  */
+#include <fs/devfs.h>
 #include <fs/vfs.h>
 #include <mm/heap.h>
 #include <tessera/errno.h>
@@ -119,18 +120,50 @@ static struct vfsmount *mnt_alloc(struct super_block *sb, const char *source,
 	return m;
 }
 
-static int make_sb(const char *type, const char *source, unsigned int flags,
-		   const void *data, struct super_block **sb)
+/*
+ * FS_REQUIRES_DEV: the block device that source names, through fs's tree,
+ * or (for the root, before there is a tree) among devfs's nodes.
+ */
+static int source_dev(struct fs_struct *fs, const char *source, kdev_t *dev)
+{
+	struct path p;
+	u32 mode = 0;
+	int err;
+
+	if (!source || !*source)
+		return -ENOENT;
+	if (fs && fs->root.mnt) {
+		err = __lookup(fs, NULL, source, LOOKUP_FOLLOW, &p);
+		if (err)
+			return err;
+		mode = p.dentry->inode->mode;
+		*dev = p.dentry->inode->rdev;
+		__path_put(&p);
+	} else if (IS_ENABLED(CONFIG_DEVFS)) {
+		err = devfs_find_locked(source, &mode, dev);
+		if (err)
+			return err;
+	}
+	return S_ISBLK(mode) ? 0 : -EINVAL;     /* Linux says ENOTBLK */
+}
+
+static int make_sb(struct fs_struct *fs, const char *type, struct mount_args *args,
+		   struct super_block **sb)
 {
 	struct fs_type *t = find_filesystem(type ? type : "ramfs");
 	int err;
 
 	if (!t)
 		return -ENODEV;
-	err = t->mount(t, source, flags, data, sb);
+	if (t->flags & FS_REQUIRES_DEV) {
+		err = source_dev(fs, args->source, &args->dev);
+		if (err)
+			return err;
+	}
+	err = t->mount(t, args, sb);
 	if (err)
 		return err;
-	if (flags & MS_RDONLY)
+	if (args->flags & MS_RDONLY)
 		(*sb)->flags |= SB_RDONLY;
 	return 0;
 }
@@ -138,12 +171,13 @@ static int make_sb(const char *type, const char *source, unsigned int flags,
 int vfs_mount_root(const char *type, const char *source, unsigned int flags,
 		   const void *data)
 {
+	struct mount_args args = { .source = source, .flags = flags, .data = data };
 	struct super_block *sb;
 	struct vfsmount *m;
 	int err;
 
 	vfs_namespace_lock();
-	err = init_fs.root.mnt ? -EBUSY : make_sb(type, source, flags, data, &sb);
+	err = init_fs.root.mnt ? -EBUSY : make_sb(NULL, type, &args, &sb);
 	if (err)
 		goto out;
 	m = mnt_alloc(sb, source, flags);
@@ -165,6 +199,7 @@ out:
 int vfs_mount(struct fs_struct *fs, const char *source, const char *target,
 	      const char *type, unsigned int flags, const void *data)
 {
+	struct mount_args args = { .source = source, .flags = flags, .data = data };
 	struct super_block *sb;
 	struct vfsmount *m;
 	struct path mp;
@@ -176,7 +211,7 @@ int vfs_mount(struct fs_struct *fs, const char *source, const char *target,
 	err = __lookup(fs, NULL, target, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &mp);
 	if (err)
 		goto out;
-	err = make_sb(type, source, flags, data, &sb);
+	err = make_sb(fs, type, &args, &sb);
 	if (err)
 		goto put;
 	m = mnt_alloc(sb, source, flags);

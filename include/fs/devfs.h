@@ -19,6 +19,13 @@
  */
 int devfs_register(const char *name, u32 mode, kdev_t rdev);
 
+/*
+ * The node "/dev/NAME" was registered as: mode and device number. For
+ * mounting a disk as the root before anything is mounted; the namespace
+ * lock must be held. 0 or -ENOENT.
+ */
+int devfs_find_locked(const char *path, u32 *mode, kdev_t *dev);
+
 /* Registers the "devfs" type and the built-in devices (null, zero, full, console, tty). */
 int devfs_init(void);
 

@@ -238,15 +238,28 @@ struct path {
 	struct dentry *dentry;
 };
 
+/* What mount(2) asked for, as a filesystem's mount callback sees it. */
+struct mount_args {
+	const char *source;          /* as given: "/dev/sda1", "none", a label */
+	kdev_t dev;                  /* FS_REQUIRES_DEV: the block device source names */
+	unsigned int flags;          /* MS_RDONLY... */
+	const void *data;            /* the options string, or NULL */
+};
+
+/* fs_type.flags */
+#define FS_REQUIRES_DEV  0x1     /* source must name a block device (ext2, FAT) */
+
 /* A registered filesystem type: `mount -t name` finds it here. */
 struct fs_type {
 	const char *name;
+	unsigned int flags;
 	/*
-	 * Builds a superblock with its root (sb_alloc, sb_set_root). source is
-	 * the device path or a label; data the mount options. 0 or -errno.
+	 * Builds a superblock with its root (sb_alloc, sb_set_root). Called
+	 * with the namespace lock held: it must not call path-based vfs_*
+	 * functions (for FS_REQUIRES_DEV types the VFS has already resolved
+	 * the source to args->dev). 0 or -errno.
 	 */
-	int (*mount)(struct fs_type *type, const char *source, unsigned int flags,
-		     const void *data, struct super_block **out);
+	int (*mount)(struct fs_type *type, const struct mount_args *args, struct super_block **out);
 	struct list_head node;
 };
 
@@ -265,7 +278,7 @@ int sb_set_root(struct super_block *sb, struct inode *root);
 /* Undoes sb_alloc (and sb_set_root) for a mount that failed half-way. */
 void sb_free(struct super_block *sb);
 
-/* --- inodes (namespace lock held, except inode_init) --- */
+/* --- inodes: with the namespace lock held (filesystem code is called so) --- */
 
 /* A new inode with one reference, number ino, on sb's list; NULL when out of memory. */
 struct inode *new_inode(struct super_block *sb, u64 ino);
@@ -274,11 +287,6 @@ struct inode *inode_find(struct super_block *sb, u64 ino);
 struct inode *iget(struct inode *inode);
 /* Drops a reference; the last one evicts the inode. */
 void iput(struct inode *inode);
-/* Frees every unused cached dentry (and the inodes only they held): drop_caches. */
-void vfs_drop_caches(void);
-/* Current wall-clock time for timestamps. */
-struct vfs_time vfs_now(void);
-
 /*
  * The namespace lock: serialises path walks, dentry and mount changes and
  * every inode_ops call. Filesystems that change their own tree from
@@ -286,6 +294,11 @@ struct vfs_time vfs_now(void);
  */
 void vfs_namespace_lock(void);
 void vfs_namespace_unlock(void);
+
+/* Frees every unused cached dentry (and the inodes only they held): drop_caches. */
+void vfs_drop_caches(void);
+/* Current wall-clock time for timestamps; no lock needed. */
+struct vfs_time vfs_now(void);
 
 /* --- paths, mounts and the per-process view --- */
 
@@ -322,7 +335,11 @@ int vfs_lookup(struct fs_struct *fs, const struct path *base, const char *path,
 /* Mounts type on the directory target (NULL type: "ramfs"). flags: MS_RDONLY. */
 int vfs_mount(struct fs_struct *fs, const char *source, const char *target,
 	      const char *type, unsigned int flags, const void *data);
-/* The first mount: becomes "/" for init_fs. */
+/*
+ * The first mount: becomes "/" for init_fs. A FS_REQUIRES_DEV type's
+ * source is "/dev/NAME" and is found among devfs's registered nodes
+ * (root= from the command line, before anything is mounted).
+ */
 int vfs_mount_root(const char *type, const char *source, unsigned int flags,
 		   const void *data);
 /* -EBUSY while files, working directories or mounts are inside; flags: 0 only. */

@@ -34,6 +34,7 @@ struct process {
 	struct fs_struct fs;
 	u64 brk_start, brk;          /* the heap: [brk_start, brk) mapped page by page */
 	u64 mmap_next;               /* where the next anonymous mmap goes (grows down) */
+	int pgid, sid;               /* process group and session (job control) */
 	bool zombie;
 	int exit_status;             /* W_EXITCODE once a zombie */
 	struct wait_queue child_wq;  /* the parent's wait4 sleeps here */

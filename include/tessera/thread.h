@@ -46,6 +46,7 @@ struct thread {
 	u64 fs_base;
 	u64 gs_base;                 /* the user's GS base (KERNEL_GS_BASE in the kernel) */
 	void *fpu;                   /* FPU_STATE_SIZE bytes, FPU_STATE_ALIGN aligned */
+	u64 cr3;                     /* a process's page tables; 0: any (kernel threads) */
 
 	int tid;
 	char name[THREAD_NAME_MAX];

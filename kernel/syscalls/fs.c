@@ -305,6 +305,8 @@ SYSCALL(ioctl)
 	if (!f)
 		return -EBADF;
 	r = vfs_ioctl(f, (unsigned int)SC_ARG1(regs), SC_ARG2(regs));
+	if (r == -ENOTTY && tty_ioctl_handles(f))
+		r = tty_ioctl(f, (unsigned int)SC_ARG1(regs), SC_ARG2(regs));
 	file_put(f);
 	return r;
 }

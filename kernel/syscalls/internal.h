@@ -25,8 +25,16 @@ typedef long (*syscall_fn)(struct pt_regs *regs);
 
 struct process *process_alloc(struct process *parent, const char *name);
 void process_free_user_memory(struct process *p);
+/* The current thread becomes p's: its address space is loaded now and on every switch. */
+void process_adopt(struct process *p);
+/* Undoes process_alloc for a child that never ran (fork failed half-way). */
+void process_discard(struct process *p);
 /* Maps n fresh zeroed pages at va in p with flags (VM_USER added). 0 or -ENOMEM. */
 int process_map_anon(struct process *p, u64 va, u64 n, unsigned int flags);
+
+/* tty.c: terminal ioctls for the console devices */
+bool tty_ioctl_handles(struct file *f);
+long tty_ioctl(struct file *f, unsigned int cmd, u64 arg);
 
 #define SYSCALL(name) long sys_##name(struct pt_regs *regs)
 
@@ -41,6 +49,12 @@ SYSCALL(rename);
 SYSCALL(exit); SYSCALL(exit_group); SYSCALL(wait4); SYSCALL(getpid); SYSCALL(getppid);
 SYSCALL(gettid); SYSCALL(execve); SYSCALL(getuid); SYSCALL(set_tid_address);
 SYSCALL(arch_prctl); SYSCALL(sched_yield);
+SYSCALL(setpgid); SYSCALL(getpgid); SYSCALL(getpgrp); SYSCALL(setsid); SYSCALL(getsid);
+SYSCALL(umask); SYSCALL(madvise);
+/* pipe.c */
+SYSCALL(pipe); SYSCALL(pipe2);
+/* fork.c */
+SYSCALL(fork); SYSCALL(vfork); SYSCALL(clone);
 /* mem.c */
 SYSCALL(brk); SYSCALL(mmap); SYSCALL(munmap); SYSCALL(mprotect);
 /* misc.c */

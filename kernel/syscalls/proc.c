@@ -163,3 +163,82 @@ SYSCALL(execve)
 	/* On success regs is the new program's frame; its RAX starts at 0. */
 	return err;
 }
+
+/* The process pid names (0: the caller) if it is the caller or its child. */
+static struct process *self_or_child(int pid)
+{
+	struct process *p = current_process();
+	struct list_head *pos;
+
+	if (pid == 0 || pid == p->pid)
+		return p;
+	list_for_each(pos, &p->children) {
+		struct process *c = list_entry(pos, struct process, sibling);
+
+		if (c->pid == pid)
+			return c;
+	}
+	return NULL;
+}
+
+SYSCALL(setpgid)
+{
+	struct process *p = self_or_child((int)SC_ARG0(regs));
+	int pgid = (int)SC_ARG1(regs);
+
+	if (pgid < 0)
+		return -EINVAL;
+	if (!p)
+		return -ESRCH;
+	if (p->sid != current_process()->sid || p->pid == p->sid)
+		return -EPERM;
+	p->pgid = pgid ? pgid : p->pid;
+	return 0;
+}
+
+SYSCALL(getpgid)
+{
+	struct process *p = self_or_child((int)SC_ARG0(regs));
+
+	return p ? p->pgid : -ESRCH;
+}
+
+SYSCALL(getpgrp)
+{
+	(void)regs;
+	return current_process()->pgid;
+}
+
+SYSCALL(getsid)
+{
+	struct process *p = self_or_child((int)SC_ARG0(regs));
+
+	return p ? p->sid : -ESRCH;
+}
+
+SYSCALL(setsid)
+{
+	struct process *p = current_process();
+
+	(void)regs;
+	if (p->pgid == p->pid)
+		return -EPERM;      /* a group leader cannot start a session */
+	p->pgid = p->sid = p->pid;
+	return p->sid;
+}
+
+SYSCALL(umask)
+{
+	struct fs_struct *fs = &current_process()->fs;
+	u32 old = fs->umask;
+
+	fs->umask = SC_ARG0(regs) & 0777;
+	return old;
+}
+
+/* Advice only: eager mappings have nothing to prefetch or drop. */
+SYSCALL(madvise)
+{
+	(void)regs;
+	return 0;
+}

@@ -48,12 +48,35 @@ struct process *process_alloc(struct process *parent, const char *name)
 	fs_struct_copy(&p->fs, parent ? &parent->fs : &init_fs);
 	p->mmap_next = USER_MMAP_TOP;
 	p->parent = parent;
+	p->pgid = parent ? parent->pgid : p->pid;
+	p->sid = parent ? parent->sid : p->pid;
 	if (parent) {
 		mutex_lock(&tree_lock);
 		list_add_tail(&p->sibling, &parent->children);
 		mutex_unlock(&tree_lock);
 	}
 	return p;
+}
+
+void process_adopt(struct process *p)
+{
+	struct thread *t = current_thread();
+
+	t->proc = p;
+	t->cr3 = p->vm.pml4_phys;
+	vm_space_switch(&p->vm);
+}
+
+void process_discard(struct process *p)
+{
+	mutex_lock(&tree_lock);
+	list_del(&p->sibling);
+	mutex_unlock(&tree_lock);
+	process_free_user_memory(p);
+	files_release(&p->files);
+	fs_struct_release(&p->fs);
+	vm_space_destroy(&p->vm);
+	kfree(p);
 }
 
 static void free_leaf(u64 va, u64 size, u64 pte, void *arg)
@@ -91,6 +114,7 @@ __noreturn void process_exit(int status)
 {
 	struct process *p = current_process();
 
+	current_thread()->cr3 = kernel_space.pml4_phys;
 	vm_space_switch(&kernel_space);
 	process_free_user_memory(p);
 	files_release(&p->files);
@@ -210,7 +234,7 @@ static int init_main(void *arg)
 	struct pt_regs regs;
 	int err;
 
-	current_thread()->proc = p;
+	process_adopt(p);
 	err = process_exec(p, init_path, argv, envp, &regs);
 	if (err) {
 		pr_err("init: cannot run %s: error %d\n", init_path, err);
@@ -225,7 +249,6 @@ int process_start_init(const char *path)
 {
 	struct process *p;
 
-	syscall_init();
 	strscpy(init_path, path, sizeof(init_path));
 	p = process_alloc(NULL, "init");
 	if (!p)

@@ -11,15 +11,16 @@ enum {
 	NR_read = 0, NR_write = 1, NR_open = 2, NR_close = 3, NR_stat = 4, NR_fstat = 5,
 	NR_lstat = 6, NR_lseek = 8, NR_mmap = 9, NR_mprotect = 10, NR_munmap = 11,
 	NR_brk = 12, NR_rt_sigaction = 13, NR_rt_sigprocmask = 14, NR_ioctl = 16,
-	NR_pread64 = 17, NR_readv = 19, NR_writev = 20, NR_access = 21,
+	NR_pread64 = 17, NR_readv = 19, NR_writev = 20, NR_access = 21, NR_pipe = 22,
 	NR_sched_yield = 24, NR_dup = 32, NR_dup2 = 33, NR_nanosleep = 35, NR_getpid = 39,
-	NR_execve = 59, NR_exit = 60, NR_wait4 = 61, NR_uname = 63, NR_fcntl = 72,
+	NR_clone = 56, NR_fork = 57, NR_vfork = 58, NR_execve = 59, NR_exit = 60, NR_wait4 = 61, NR_uname = 63, NR_fcntl = 72,
 	NR_getcwd = 79, NR_chdir = 80, NR_rename = 82, NR_mkdir = 83, NR_rmdir = 84,
 	NR_unlink = 87, NR_gettimeofday = 96, NR_getuid = 102, NR_getgid = 104,
-	NR_geteuid = 107, NR_getegid = 108, NR_getppid = 110, NR_arch_prctl = 158,
+	NR_geteuid = 107, NR_getegid = 108, NR_getppid = 110, NR_getpgrp = 111, NR_setsid = 112,
+	NR_setpgid = 109, NR_getpgid = 121, NR_getsid = 124, NR_umask = 95, NR_madvise = 28, NR_arch_prctl = 158,
 	NR_gettid = 186, NR_getdents64 = 217, NR_set_tid_address = 218,
 	NR_clock_gettime = 228, NR_exit_group = 231, NR_openat = 257,
-	NR_newfstatat = 262, NR_dup3 = 292, NR_getrandom = 318,
+	NR_newfstatat = 262, NR_dup3 = 292, NR_pipe2 = 293, NR_getrandom = 318,
 	NR_SYSCALLS = 335,
 };
 
@@ -33,6 +34,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[NR_writev] = sys_writev, [NR_access] = sys_access,
 	[NR_sched_yield] = sys_sched_yield, [NR_dup] = sys_dup, [NR_dup2] = sys_dup2,
 	[NR_nanosleep] = sys_nanosleep, [NR_getpid] = sys_getpid, [NR_execve] = sys_execve,
+	[NR_clone] = sys_clone, [NR_fork] = sys_fork, [NR_vfork] = sys_vfork,
 	[NR_exit] = sys_exit, [NR_wait4] = sys_wait4, [NR_uname] = sys_uname,
 	[NR_fcntl] = sys_fcntl, [NR_getcwd] = sys_getcwd, [NR_chdir] = sys_chdir,
 	[NR_rename] = sys_rename, [NR_mkdir] = sys_mkdir, [NR_rmdir] = sys_rmdir,
@@ -44,7 +46,9 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[NR_getdents64] = sys_getdents64, [NR_set_tid_address] = sys_set_tid_address,
 	[NR_clock_gettime] = sys_clock_gettime, [NR_exit_group] = sys_exit_group,
 	[NR_openat] = sys_openat, [NR_newfstatat] = sys_newfstatat, [NR_dup3] = sys_dup3,
-	[NR_getrandom] = sys_getrandom,
+	[NR_getrandom] = sys_getrandom, [NR_setpgid] = sys_setpgid,
+	[NR_getpgid] = sys_getpgid, [NR_getpgrp] = sys_getpgrp, [NR_setsid] = sys_setsid,
+	[NR_getsid] = sys_getsid, [NR_umask] = sys_umask, [NR_madvise] = sys_madvise, [NR_pipe] = sys_pipe, [NR_pipe2] = sys_pipe2,
 };
 
 #define BITS_PER_LONG 64

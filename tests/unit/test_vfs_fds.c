@@ -15,6 +15,7 @@
 
 #include "cpio_build.h"
 #include "vfs_util.h"
+#include <fs/devfs.h>
 
 static void test_fd_table(void **state)
 {
@@ -244,12 +245,69 @@ static void test_initramfs_module(void **state)
 }
 
 
+/* A disk filesystem's view: the VFS resolves the source to a device number. */
+static kdev_t fake_dev;
+
+static int fake_mount(struct fs_type *type, const struct mount_args *args,
+		      struct super_block **out)
+{
+	struct super_block *sb = sb_alloc(type, &ramfs_super_ops);
+
+	fake_dev = args->dev;
+	if (!sb)
+		return -ENOMEM;
+	if (ramfs_fill_super(sb, 0755)) {
+		sb_free(sb);
+		return -ENOMEM;
+	}
+	*out = sb;
+	return 0;
+}
+
+static struct fs_type fake_type = { .name = "fakedisk", .flags = FS_REQUIRES_DEV,
+				    .mount = fake_mount };
+
+static void test_block_source(void **state)
+{
+	u32 mode;
+	kdev_t dev;
+
+	(void)state;
+	if (!find_filesystem("fakedisk"))
+		assert_int_equal(register_filesystem(&fake_type), 0);
+	assert_int_equal(register_filesystem(&fake_type), -EEXIST);
+	assert_int_equal(vfs_mkdir(fs, NULL, "m", 0755), 0);
+	assert_int_equal(vfs_mknod(fs, NULL, "sda1", S_IFBLK | 0600, MKDEV(8, 1)), 0);
+	assert_int_equal(vfs_symlink(fs, "sda1", NULL, "disk"), 0);
+	assert_int_equal(vfs_mount(fs, "disk", "m", "fakedisk", 0, NULL), 0);
+	assert_int_equal(fake_dev, MKDEV(8, 1));
+	assert_int_equal(vfs_umount(fs, "m", 0), 0);
+	assert_int_equal(vfs_mount(fs, "/dev/null", "m", "fakedisk", 0, NULL), -EINVAL);
+	assert_int_equal(vfs_mount(fs, "nothere", "m", "fakedisk", 0, NULL), -ENOENT);
+	assert_int_equal(vfs_mount(fs, NULL, "m", "fakedisk", 0, NULL), -ENOENT);
+	/* Before any root exists, "/dev/NAME" is looked up among devfs's nodes. */
+	assert_int_equal(devfs_register("fakeblk", S_IFBLK | 0600, MKDEV(8, 16)), 0);
+	heap_before += 3;       /* the node stays (list entry, inode, name): no unregister */
+	assert_int_equal(devfs_register("fakeblk", S_IFBLK | 0600, MKDEV(8, 16)), -EEXIST);
+	assert_int_equal(devfs_register("a/b", S_IFBLK | 0600, MKDEV(8, 17)), -EINVAL);
+	assert_int_equal(devfs_register("reg", S_IFREG | 0600, 0), -EINVAL);
+	assert_int_equal(st_of("/dev/fakeblk", 0).st_rdev, 0x810);
+	vfs_namespace_lock();
+	assert_int_equal(devfs_find_locked("/dev/fakeblk", &mode, &dev), 0);
+	assert_int_equal(devfs_find_locked("fakeblk", &mode, &dev), -ENOENT);
+	assert_int_equal(devfs_find_locked("/dev/none", &mode, &dev), -ENOENT);
+	vfs_namespace_unlock();
+	assert_int_equal(mode, S_IFBLK | 0600);
+	assert_int_equal(dev, MKDEV(8, 16));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		VFS_TEST(test_fd_table),
 		VFS_TEST(test_devices),
 		VFS_TEST(test_anon_files),
+		VFS_TEST(test_block_source),
 		VFS_TEST(test_initramfs),
 		cmocka_unit_test(test_initramfs_module),
 	};

@@ -10,6 +10,7 @@ THREAD_RSP      equ 0
 THREAD_FS_BASE  equ 8
 THREAD_GS_BASE  equ 16
 THREAD_FPU      equ 24
+THREAD_CR3      equ 32              ; checked in arch/x86/kernel/syscall.c
 
 MSR_FS_BASE        equ 0xc0000100       ; SDM Vol. 4, Table 2-2
 MSR_KERNEL_GS_BASE equ 0xc0000102       ; the user's GS base while in the kernel
@@ -50,6 +51,16 @@ switch_to:
 	mov [rdi + THREAD_RSP], rsp
 
 	mov rsp, [rsi + THREAD_RSP]
+	; A process's address space follows its thread. Kernel threads run on
+	; whatever is loaded: the kernel half is the same in every PML4.
+	mov rax, [rsi + THREAD_CR3]
+	test rax, rax
+	jz .cr3_done
+	mov rdx, cr3
+	cmp rax, rdx
+	je .cr3_done
+	mov cr3, rax
+.cr3_done:
 	mov rax, [rsi + THREAD_FPU]
 	fxrstor64 [rax]
 	; wrmsr is slow (serialising): skip it when the value does not change,

@@ -46,6 +46,7 @@ extern char syscall_entry[];
 _Static_assert(offsetof(struct cpu, user_rsp) == 40, "syscall_entry.asm CPU_USER_RSP");
 _Static_assert(offsetof(struct cpu, kernel_rsp) == 48, "syscall_entry.asm CPU_KERNEL_RSP");
 _Static_assert(sizeof(struct pt_regs) == 22 * 8, "syscall_entry.asm frame");
+_Static_assert(offsetof(struct thread, cr3) == 32, "switch.asm THREAD_CR3");
 
 static void protections_init(void)
 {
