@@ -198,6 +198,8 @@ void blk_init(void)
 		ata_init();
 	if (IS_ENABLED(CONFIG_BLK_VIRTIO))
 		virtio_blk_init();
+	if (IS_ENABLED(CONFIG_BLK_AHCI))
+		ahci_init();
 	if (!blkdev_first())
 		pr_info("blk: no block devices\n");
 }

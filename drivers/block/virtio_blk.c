@@ -1,6 +1,7 @@
 /*
- * virtio-blk over PCI, legacy (0.9.5) I/O-port transport: one virtqueue, one
- * request at a time, completion polled with a deadline. Data goes through a
+ * virtio-blk over PCI: the legacy (0.9.5) I/O-port transport of transitional
+ * devices, or the modern (1.0) capability/MMIO transport of modern-only ones.
+ * One virtqueue, one request at a time, completion polled with a deadline. Data goes through a
  * page-allocated bounce buffer so callers may pass any kernel address.
  * (Virtio 1.2, sections 2.7, 4.1.4.8 "Legacy Interfaces" and 5.2.)
  */
@@ -18,6 +19,34 @@
 
 #define VIRTIO_VENDOR           0x1af4
 #define VIRTIO_BLK_LEGACY_ID    0x1001
+#define VIRTIO_BLK_MODERN_ID    0x1042
+
+/* Modern transport: vendor capabilities (virtio 1.2, section 4.1.4). */
+#define PCI_STATUS_CAP_LIST     0x10
+#define PCI_CAP_PTR             0x34
+#define PCI_CAP_ID_VNDR         0x09
+#define VIRTIO_CAP_COMMON       1
+#define VIRTIO_CAP_NOTIFY       2
+#define VIRTIO_CAP_DEVICE       4
+#define VCAP_TYPE               3
+#define VCAP_BAR                4
+#define VCAP_OFFSET             8
+#define VCAP_NOTIFY_MULT        16
+#define VCOM_DFSELECT           0x00
+#define VCOM_DF                 0x04
+#define VCOM_GFSELECT           0x08
+#define VCOM_GF                 0x0c
+#define VCOM_STATUS             0x14
+#define VCOM_Q_SELECT           0x16
+#define VCOM_Q_SIZE             0x18
+#define VCOM_Q_ENABLE           0x1c
+#define VCOM_Q_NOTIFY_OFF       0x1e
+#define VCOM_Q_DESC             0x20
+#define VCOM_Q_DRIVER           0x28
+#define VCOM_Q_DEVICE           0x30
+#define VIRTIO_F_VERSION_1_HI   (1u << 0)       /* feature bit 32 */
+#define VIO_STATUS_FEATURES_OK  8
+#define VIRTIO_PCI_CAP_MAX      48              /* bounds a looping capability list */
 
 /* Legacy header registers in BAR0 (no MSI-X: device config follows at 0x14). */
 #define VIO_DEVICE_FEATURES     0x00
@@ -65,7 +94,9 @@ struct vblk_req {           /* header and status share one DMA page */
 
 struct vblk {
 	struct blkdev bd;
-	u16 io, qsize;
+	u16 io, qsize;              /* io: legacy BAR0 port; 0 on the modern transport */
+	volatile u8 *common, *devcfg;
+	volatile u16 *notify;       /* modern: queue 0's notify register */
 	struct vring_desc *desc;
 	volatile u16 *avail;        /* flags, idx, ring[qsize] */
 	volatile u16 *used;         /* flags, idx, then {u32 id, u32 len}[qsize] */
@@ -123,7 +154,10 @@ static int vblk_submit(struct vblk *v, u32 type, u64 sector, u32 bytes)
 	__sync_synchronize();       /* ring entry visible before the index */
 	v->avail[1] = idx + 1;
 	__sync_synchronize();
-	outw(v->io + VIO_QUEUE_NOTIFY, 0);
+	if (v->io)
+		outw(v->io + VIO_QUEUE_NOTIFY, 0);
+	else
+		*v->notify = 0;
 	deadline = ktime_ns() + VBLK_TIMEOUT_NS;
 	while (v->used[1] == v->last_used) {
 		if (ktime_ns() > deadline) {
@@ -189,13 +223,12 @@ static const struct blkdev_ops vblk_ops = {
 	.flush = vblk_flush,
 };
 
-static int vblk_setup_queue(struct vblk *v)
+/* Allocates the ring (legacy layout, also fine for modern) and the DMA buffers. */
+static int vblk_alloc_ring(struct vblk *v, phys_addr_t *ring_pa)
 {
 	phys_addr_t ring, req, bounce;
 	u8 *base;
 
-	outw(v->io + VIO_QUEUE_SELECT, 0);
-	v->qsize = inw(v->io + VIO_QUEUE_SIZE);
 	if (v->qsize < 3 || v->qsize > VBLK_MAX_QUEUE)
 		return -ENODEV;
 	base = vblk_alloc_pages(vring_size(v->qsize), &ring);
@@ -208,23 +241,28 @@ static int vblk_setup_queue(struct vblk *v)
 	v->used = (volatile u16 *)(base + ALIGN_UP(16u * v->qsize + 2u * (3 + v->qsize),
 						    VRING_ALIGN));
 	v->avail[0] = VRING_AVAIL_F_NO_INTERRUPT;
-	outl(v->io + VIO_QUEUE_PFN, ring >> PAGE_SHIFT);
+	*ring_pa = ring;
 	return 0;
 }
 
-static int vblk_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+static int vblk_setup_queue(struct vblk *v)
 {
-	struct vblk *v;
+	phys_addr_t ring;
+	int err;
+
+	outw(v->io + VIO_QUEUE_SELECT, 0);
+	v->qsize = inw(v->io + VIO_QUEUE_SIZE);
+	err = vblk_alloc_ring(v, &ring);
+	if (!err)
+		outl(v->io + VIO_QUEUE_PFN, ring >> PAGE_SHIFT);
+	return err;
+}
+
+static int vblk_legacy_init(struct pci_dev *pdev, struct vblk *v)
+{
 	u32 features;
 	int err;
 
-	(void)id;
-	if (!pdev->bar[0].io || !pdev->bar[0].size)
-		return -ENODEV;
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
-	if (!v)
-		return -ENOMEM;
-	pci_enable_device(pdev);
 	v->io = pdev->bar[0].base;
 	outb(v->io + VIO_DEVICE_STATUS, 0);     /* reset */
 	outb(v->io + VIO_DEVICE_STATUS, VIO_STATUS_ACK | VIO_STATUS_DRIVER);
@@ -233,28 +271,136 @@ static int vblk_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	outl(v->io + VIO_GUEST_FEATURES, features & VIRTIO_BLK_F_FLUSH);
 	err = vblk_setup_queue(v);
 	if (err) {
-		/* Pages given to a failed device stay allocated: it may still DMA. */
 		outb(v->io + VIO_DEVICE_STATUS, VIO_STATUS_FAILED);
-		kfree(v);
 		return err;
 	}
 	outb(v->io + VIO_DEVICE_STATUS, VIO_STATUS_ACK | VIO_STATUS_DRIVER |
 	     VIO_STATUS_DRIVER_OK);
-	blkdev_disk_name("vd", v->bd.name, sizeof(v->bd.name));
-	v->bd.sector_size = VBLK_SECTOR;
 	v->bd.sectors = (u64)inl(v->io + VIO_BLK_CAPACITY) |
 			(u64)inl(v->io + VIO_BLK_CAPACITY + 4) << 32;
+	return 0;
+}
+
+/* A capability's window: BAR base plus offset, through the (uncached) direct map. */
+static volatile u8 *vblk_cap_window(struct pci_dev *pdev, u8 cap)
+{
+	const struct pci_bar *b = &pdev->bar[pci_read8(pdev, cap + VCAP_BAR) % PCI_NUM_BARS];
+	u32 off = pci_read32(pdev, cap + VCAP_OFFSET);
+
+	if (!b->size || b->io || off >= b->size || b->base + b->size > BOOT_DIRECT_MAP_LIMIT)
+		return NULL;
+	return (volatile u8 *)phys_to_virt(b->base + off);
+}
+
+/* Finds the common, notify and device-config windows. -ENODEV if any is missing. */
+static int vblk_modern_caps(struct pci_dev *pdev, struct vblk *v, u32 *notify_mult)
+{
+	volatile u8 *notify_base = NULL;
+	u8 cap;
+
+	if (!(pci_read16(pdev, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return -ENODEV;
+	cap = pci_read8(pdev, PCI_CAP_PTR) & ~3;
+	for (int n = 0; cap && n < VIRTIO_PCI_CAP_MAX; n++, cap = pci_read8(pdev, cap + 1) & ~3) {
+		u8 type;
+
+		if (pci_read8(pdev, cap) != PCI_CAP_ID_VNDR)
+			continue;
+		type = pci_read8(pdev, cap + VCAP_TYPE);
+		if (type == VIRTIO_CAP_COMMON && !v->common)
+			v->common = vblk_cap_window(pdev, cap);
+		else if (type == VIRTIO_CAP_DEVICE && !v->devcfg)
+			v->devcfg = vblk_cap_window(pdev, cap);
+		else if (type == VIRTIO_CAP_NOTIFY && !notify_base) {
+			notify_base = vblk_cap_window(pdev, cap);
+			*notify_mult = pci_read32(pdev, cap + VCAP_NOTIFY_MULT);
+		}
+	}
+	if (!v->common || !v->devcfg || !notify_base)
+		return -ENODEV;
+	v->notify = (volatile u16 *)notify_base;        /* queue offset added later */
+	return 0;
+}
+
+#define VCOM8(v, off)  (*(volatile u8 *)((v)->common + (off)))
+#define VCOM16(v, off) (*(volatile u16 *)((v)->common + (off)))
+#define VCOM32(v, off) (*(volatile u32 *)((v)->common + (off)))
+#define VCOM64(v, off) (*(volatile u64 *)((v)->common + (off)))
+
+static int vblk_modern_init(struct pci_dev *pdev, struct vblk *v)
+{
+	phys_addr_t ring;
+	u32 features, mult = 0;
+	int err = vblk_modern_caps(pdev, v, &mult);
+
+	if (err)
+		return err;
+	VCOM8(v, VCOM_STATUS) = 0;
+	VCOM8(v, VCOM_STATUS) = VIO_STATUS_ACK | VIO_STATUS_DRIVER;
+	VCOM32(v, VCOM_DFSELECT) = 0;
+	features = VCOM32(v, VCOM_DF);
+	v->has_flush = features & VIRTIO_BLK_F_FLUSH;
+	VCOM32(v, VCOM_GFSELECT) = 0;
+	VCOM32(v, VCOM_GF) = features & VIRTIO_BLK_F_FLUSH;
+	VCOM32(v, VCOM_GFSELECT) = 1;
+	VCOM32(v, VCOM_GF) = VIRTIO_F_VERSION_1_HI;
+	VCOM8(v, VCOM_STATUS) = VIO_STATUS_ACK | VIO_STATUS_DRIVER | VIO_STATUS_FEATURES_OK;
+	if (!(VCOM8(v, VCOM_STATUS) & VIO_STATUS_FEATURES_OK))
+		return -ENODEV;
+	VCOM16(v, VCOM_Q_SELECT) = 0;
+	v->qsize = VCOM16(v, VCOM_Q_SIZE);
+	err = vblk_alloc_ring(v, &ring);
+	if (err) {
+		VCOM8(v, VCOM_STATUS) = VIO_STATUS_FAILED;
+		return err;
+	}
+	VCOM64(v, VCOM_Q_DESC) = ring;
+	VCOM64(v, VCOM_Q_DRIVER) = ring + ((u8 *)v->avail - (u8 *)v->desc);
+	VCOM64(v, VCOM_Q_DEVICE) = ring + ((u8 *)v->used - (u8 *)v->desc);
+	v->notify = (volatile u16 *)((volatile u8 *)v->notify +
+				     (u32)VCOM16(v, VCOM_Q_NOTIFY_OFF) * mult);
+	VCOM16(v, VCOM_Q_ENABLE) = 1;
+	VCOM8(v, VCOM_STATUS) = VIO_STATUS_ACK | VIO_STATUS_DRIVER |
+				VIO_STATUS_FEATURES_OK | VIO_STATUS_DRIVER_OK;
+	v->bd.sectors = *(volatile u64 *)v->devcfg;
+	return 0;
+}
+
+/* Legacy when the device has the legacy I/O BAR, else the modern transport. */
+static int vblk_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct vblk *v = kzalloc(sizeof(*v), GFP_KERNEL);
+	bool legacy = id->device == VIRTIO_BLK_LEGACY_ID && pdev->bar[0].io && pdev->bar[0].size;
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	pci_enable_device(pdev);
+	err = legacy ? vblk_legacy_init(pdev, v) : vblk_modern_init(pdev, v);
+	if (err) {
+		/* Ring pages given to a failed device stay allocated: it may still DMA. */
+		kfree(v);
+		return err;
+	}
+	blkdev_disk_name("vd", v->bd.name, sizeof(v->bd.name));
+	v->bd.sector_size = VBLK_SECTOR;
 	v->bd.ops = &vblk_ops;
 	v->bd.priv = v;
-	pr_info("virtio-blk: %s: pci %02x:%02x.%x io %#x, queue %u%s\n", v->bd.name,
-		pdev->bus, pdev->slot, pdev->func, v->io, v->qsize,
-		v->has_flush ? ", flush" : "");
+	if (legacy)
+		pr_info("virtio-blk: %s: pci %02x:%02x.%x io %#x, queue %u%s\n", v->bd.name,
+			pdev->bus, pdev->slot, pdev->func, v->io, v->qsize,
+			v->has_flush ? ", flush" : "");
+	else
+		pr_info("virtio-blk: %s: pci %02x:%02x.%x modern, queue %u%s\n", v->bd.name,
+			pdev->bus, pdev->slot, pdev->func, v->qsize,
+			v->has_flush ? ", flush" : "");
 	pdev->drvdata = v;
 	return blkdev_register(&v->bd);
 }
 
 static const struct pci_device_id vblk_ids[] = {
 	{ VIRTIO_VENDOR, VIRTIO_BLK_LEGACY_ID, 0, 0 },
+	{ VIRTIO_VENDOR, VIRTIO_BLK_MODERN_ID, 0, 0 },
 	{ 0, 0, 0, 0 },
 };
 

@@ -14,6 +14,7 @@
 #define PCI_CONFIG_DATA     0xcfc
 #define PCI_CONFIG_ENABLE   0x80000000u
 
+#define PCI_VENDOR_NONE     0xffff  /* what an empty slot reads as */
 #define PCI_MAX_BUSES       256
 #define PCI_MAX_SLOTS       32
 #define PCI_MAX_FUNCS       8
@@ -195,12 +196,12 @@ static void pci_scan_slot(u8 bus, u8 slot)
 {
 	u8 nfuncs = 1;
 
-	if ((pci_conf_read(bus, slot, 0, PCI_VENDOR_ID) & 0xffff) == PCI_ANY_ID)
+	if ((pci_conf_read(bus, slot, 0, PCI_VENDOR_ID) & 0xffff) == PCI_VENDOR_NONE)
 		return;
 	if (pci_conf_read(bus, slot, 0, PCI_HEADER_TYPE & ~3) >> 16 & PCI_HEADER_MULTIFN)
 		nfuncs = PCI_MAX_FUNCS;
 	for (u8 f = 0; f < nfuncs; f++)
-		if ((pci_conf_read(bus, slot, f, PCI_VENDOR_ID) & 0xffff) != PCI_ANY_ID)
+		if ((pci_conf_read(bus, slot, f, PCI_VENDOR_ID) & 0xffff) != PCI_VENDOR_NONE)
 			pci_add_function(bus, slot, f);
 }
 

@@ -3,6 +3,7 @@
  * line discipline, its echo goes to every console, and readers wait for a
  * line. Also the kernel's stand-in reader until a shell exists.
  */
+#include <tessera/process.h>
 #include <tty/tty.h>
 #include <tty/keyboard.h>
 #include <tty/ldisc.h>
@@ -34,9 +35,11 @@ static void tty_echo(void *ctx, const char *s, size_t len)
 	console_write(s, len);
 }
 
-/* Until there are processes, "send SIGINT" means: wake the reader with -EINTR. */
+/* SIGINT to the foreground process group when there is one; the reader gets -EINTR. */
 static void tty_signal(void *ctx, int sig)
 {
+	if (IS_ENABLED(CONFIG_PROCESSES) && tty_foreground_pgrp() > 0)
+		signal_pgrp(tty_foreground_pgrp(), sig);
 	if (sig == LDISC_SIGINT)
 		intr_pending = true;
 }

@@ -66,10 +66,11 @@ struct blkdev *blkdev_first_disk(void);
  */
 void blkdev_set_listener(void (*fn)(struct blkdev *bd));
 
-/* Registers the configured disk drivers (ATA, virtio-blk). After pci_init. */
+/* Registers the configured disk drivers (ATA, virtio-blk, AHCI). After pci_init. */
 void blk_init(void);
 
 void ata_init(void);
 void virtio_blk_init(void);
+void ahci_init(void);
 
 #endif

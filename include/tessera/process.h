@@ -22,6 +22,16 @@ struct pt_regs;
 /* Linux wait-status encoding (sys/wait.h's W* macros decode it). */
 #define W_EXITCODE(code, sig)  ((((code) & 0xff) << 8) | ((sig) & 0x7f))
 
+#define NSIG 64
+
+/* What rt_sigaction takes and gives: Linux's struct k_sigaction on x86_64. */
+struct k_sigaction {
+	u64 handler;                 /* SIG_DFL 0, SIG_IGN 1, or a user address */
+	u64 flags;                   /* SA_* */
+	u64 restorer;                /* musl's __restore_rt: calls rt_sigreturn */
+	u64 mask;                    /* blocked while the handler runs */
+};
+
 struct process {
 	int pid;
 	char name[PROC_NAME_MAX];
@@ -35,6 +45,10 @@ struct process {
 	u64 brk_start, brk;          /* the heap: [brk_start, brk) mapped page by page */
 	u64 mmap_next;               /* where the next anonymous mmap goes (grows down) */
 	int pgid, sid;               /* process group and session (job control) */
+	struct k_sigaction sig_action[NSIG];
+	u64 sig_blocked;
+	u64 sig_pending;             /* bit sig - 1; set atomically by senders */
+	struct list_head all_node;   /* every process, for kill() */
 	bool zombie;
 	int exit_status;             /* W_EXITCODE once a zombie */
 	struct wait_queue child_wq;  /* the parent's wait4 sleeps here */
@@ -70,6 +84,16 @@ long process_wait(int pid, int *ustatus, int options);
 #define SIGFPE   8
 #define SIGKILL  9
 #define SIGSEGV  11
+#define SIGPIPE  13
+
+/* True when the current process has a signal to take: blocking calls return -EINTR. */
+bool signal_pending(void);
+/* Runs the default action or sets up the handler's frame in regs. Interrupts on. */
+void signal_deliver(struct pt_regs *regs);
+/* Sends sig to every process in group pgid (the TTY's Ctrl-C). 0 or -ESRCH. */
+int signal_pgrp(int pgid, int sig);
+/* The TTY's foreground process group, 0 when none was set. */
+int tty_foreground_pgrp(void);
 
 /* --- arch glue (arch/x86/kernel/syscall.c, syscall_entry.asm) --- */
 

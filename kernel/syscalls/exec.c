@@ -18,8 +18,9 @@
 
 #define EXEC_MAX_FILE     (16UL << 20)   /* larger programs are refused, not loaded */
 #define EXEC_STACK_BUF    (4 * PAGE_SIZE) /* argv, envp and auxv must fit */
+#define EXEC_MAX_SCRIPT_DEPTH 4        /* #! naming a #! ...: Linux allows 4 */
 #define USER_RFLAGS       0x202          /* IF set, bit 1 always one */
-#define CPUID1_EDX_ALL    1
+#define CPUID_LEAF_FEATURES 1              /* EDX: the feature bits AT_HWCAP passes on */
 
 int process_map_anon(struct process *p, u64 va, u64 n, unsigned int flags)
 {
@@ -107,7 +108,7 @@ static u64 cpu_hwcap(void)
 {
 	u32 a, b, c, d;
 
-	cpuid(CPUID1_EDX_ALL, &a, &b, &c, &d);
+	cpuid(CPUID_LEAF_FEATURES, &a, &b, &c, &d);
 	return d;
 }
 
@@ -180,12 +181,59 @@ static int map_image(struct process *p, const u8 *image, const struct elf_plan *
 	return err;
 }
 
+static int exec_depth(struct process *p, const char *path, const char *const *argv,
+		      const char *const *envp, struct pt_regs *regs, int depth);
+
+/*
+ * "#!interp [arg]": runs interp with argv interp, [arg,] path, argv[1..], as
+ * Linux does. Returns -ENOEXEC when the image is not a script.
+ */
+static int exec_script(struct process *p, const char *path, const void *image, size_t size,
+		       const char *const *argv, const char *const *envp, struct pt_regs *regs,
+		       int depth)
+{
+	struct shebang *sb = kmalloc(sizeof(*sb), GFP_KERNEL);
+	const char **nargv = NULL;
+	size_t argc = 0, n = 0;
+	int err;
+
+	if (!sb)
+		return -ENOMEM;
+	err = elf_parse_shebang(image, size, sb);
+	if (!err && depth >= EXEC_MAX_SCRIPT_DEPTH)
+		err = -ELOOP;
+	while (!err && argv[argc])
+		argc++;
+	nargv = err ? NULL : kmalloc((argc + 3) * sizeof(*nargv), GFP_KERNEL);
+	if (!err && !nargv)
+		err = -ENOMEM;
+	if (!err) {
+		nargv[n++] = sb->interp;
+		if (sb->has_arg)
+			nargv[n++] = sb->arg;
+		nargv[n++] = path;
+		for (size_t i = 1; i < argc; i++)
+			nargv[n++] = argv[i];
+		nargv[n] = NULL;
+		err = exec_depth(p, sb->interp, nargv, envp, regs, depth + 1);
+	}
+	kfree(nargv);
+	kfree(sb);
+	return err;
+}
+
 int process_exec(struct process *p, const char *path, const char *const *argv,
 		 const char *const *envp, struct pt_regs *regs)
 {
+	return exec_depth(p, path, argv, envp, regs, 0);
+}
+
+static int exec_depth(struct process *p, const char *path, const char *const *argv,
+		      const char *const *envp, struct pt_regs *regs, int depth)
+{
 	struct elf_plan *plan = kzalloc(sizeof(*plan), GFP_KERNEL);
 	void *image = NULL;
-	size_t size;
+	size_t size = 0;
 	u64 sp;
 	int err;
 
@@ -194,6 +242,10 @@ int process_exec(struct process *p, const char *path, const char *const *argv,
 	err = read_file(p, path, &image, &size);
 	if (!err)
 		err = elf_parse(image, size, ELF_DYN_BASE, plan);
+	if (err == -ENOEXEC && size >= 2 && !memcmp(image, "#!", 2)) {
+		err = exec_script(p, path, image, size, argv, envp, regs, depth);
+		goto out;
+	}
 	if (err)
 		goto out;
 	/* Past here the old program is gone: a failure kills the process. */
@@ -207,6 +259,10 @@ int process_exec(struct process *p, const char *path, const char *const *argv,
 		process_exit(W_EXITCODE(0, SIGSEGV));
 	}
 	files_close_on_exec(&p->files);
+	/* Handlers point into the old program; ignored signals stay ignored (POSIX). */
+	for (int i = 0; i < NSIG; i++)
+		if (p->sig_action[i].handler > 1)
+			p->sig_action[i] = (struct k_sigaction){ 0 };
 	set_name(p, path);
 	msr_write(MSR_FS_BASE, 0);
 	memset(regs, 0, sizeof(*regs));

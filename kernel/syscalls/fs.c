@@ -351,6 +351,42 @@ SYSCALL(rename)
 	return err;
 }
 
+/* Two paths: link (old -> new) and symlink (target, new). */
+static long two_paths(u64 ua, u64 ub, bool symlink)
+{
+	long err;
+	char *a = get_path(ua, &err);
+	char *b = a ? get_path(ub, &err) : NULL;
+
+	if (b)
+		err = symlink ? vfs_symlink(fs(), a, NULL, b) : vfs_link(fs(), NULL, a, NULL, b, 0);
+	kfree(a);
+	kfree(b);
+	return err;
+}
+
+SYSCALL(link)    { return two_paths(SC_ARG0(regs), SC_ARG1(regs), false); }
+SYSCALL(symlink) { return two_paths(SC_ARG0(regs), SC_ARG1(regs), true); }
+
+SYSCALL(readlink)
+{
+	size_t size = SC_ARG2(regs) < PATH_MAX ? SC_ARG2(regs) : PATH_MAX;
+	long n;
+	char *path = get_path(SC_ARG0(regs), &n);
+	char *buf = path ? kmalloc(PATH_MAX, GFP_KERNEL) : NULL;
+
+	if (path && !buf)
+		n = -ENOMEM;
+	if (buf) {
+		n = vfs_readlink(fs(), NULL, path, buf, size);
+		if (n > 0 && copy_to_user((void *)SC_ARG1(regs), buf, n))
+			n = -EFAULT;
+	}
+	kfree(buf);
+	kfree(path);
+	return n;
+}
+
 SYSCALL(getcwd)
 {
 	size_t size = SC_ARG1(regs) < PATH_MAX ? SC_ARG1(regs) : PATH_MAX;

@@ -44,13 +44,18 @@ SYSCALL(lseek); SYSCALL(fstat); SYSCALL(stat); SYSCALL(lstat); SYSCALL(newfstata
 SYSCALL(getdents64); SYSCALL(dup); SYSCALL(dup2); SYSCALL(dup3); SYSCALL(fcntl);
 SYSCALL(ioctl); SYSCALL(chdir); SYSCALL(getcwd); SYSCALL(mkdir); SYSCALL(rmdir);
 SYSCALL(unlink); SYSCALL(access); SYSCALL(readv); SYSCALL(writev); SYSCALL(pread64);
-SYSCALL(rename);
+SYSCALL(rename); SYSCALL(link); SYSCALL(symlink); SYSCALL(readlink);
 /* proc.c */
 SYSCALL(exit); SYSCALL(exit_group); SYSCALL(wait4); SYSCALL(getpid); SYSCALL(getppid);
 SYSCALL(gettid); SYSCALL(execve); SYSCALL(getuid); SYSCALL(set_tid_address);
 SYSCALL(arch_prctl); SYSCALL(sched_yield);
 SYSCALL(setpgid); SYSCALL(getpgid); SYSCALL(getpgrp); SYSCALL(setsid); SYSCALL(getsid);
 SYSCALL(umask); SYSCALL(madvise);
+/* signal.c */
+SYSCALL(kill); SYSCALL(rt_sigreturn);
+void signal_send(struct process *p, int sig);
+/* Calls fn for every live process under the tree lock; fn must not sleep. */
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
 /* pipe.c */
 SYSCALL(pipe); SYSCALL(pipe2);
 /* fork.c */
@@ -59,6 +64,6 @@ SYSCALL(fork); SYSCALL(vfork); SYSCALL(clone);
 SYSCALL(brk); SYSCALL(mmap); SYSCALL(munmap); SYSCALL(mprotect);
 /* misc.c */
 SYSCALL(uname); SYSCALL(clock_gettime); SYSCALL(gettimeofday); SYSCALL(nanosleep);
-SYSCALL(getrandom); SYSCALL(rt_sigaction); SYSCALL(rt_sigprocmask);
+SYSCALL(getrandom); SYSCALL(sysinfo); SYSCALL(rt_sigaction); SYSCALL(rt_sigprocmask);
 
 #endif

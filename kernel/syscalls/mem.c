@@ -1,8 +1,9 @@
 /*
- * Memory system calls: the brk heap and anonymous private mmap, mapped
- * eagerly with zeroed pages; munmap and mprotect on page ranges.
+ * Memory system calls: the brk heap and private mmap (anonymous, or a
+ * copy of a file), mapped eagerly; munmap and mprotect on page ranges.
  */
 #include <asm/pgtable.h>
+#include <lib/string.h>
 #include <mm/pmm.h>
 #include <tessera/errno.h>
 #include "internal.h"
@@ -59,28 +60,69 @@ SYSCALL(brk)
 	return p->brk;
 }
 
+/*
+ * A private file mapping, copied in eagerly: each page is read from the
+ * file through the direct map, the tail past end of file stays zero.
+ */
+static long map_file(struct process *p, u64 addr, u64 len, unsigned int flags, int fd,
+		     u64 off)
+{
+	struct file *f = fd_get(&p->files, fd);
+	long err = 0;
+
+	if (!f)
+		return -EBADF;
+	if (off & (PAGE_SIZE - 1) || (f->flags & O_ACCMODE) == O_WRONLY)
+		err = off & (PAGE_SIZE - 1) ? -EINVAL : -EACCES;
+	for (u64 va = addr; !err && va < addr + len; va += PAGE_SIZE) {
+		phys_addr_t pa = pmm_alloc_pages(0);
+		long n;
+
+		if (pa == PMM_NO_PAGE) {
+			err = -ENOMEM;
+			break;
+		}
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		n = kernel_read(f, phys_to_virt(pa), PAGE_SIZE, off + (va - addr));
+		if (n < 0 || vmm_map(&p->vm, va, pa, PAGE_SIZE, flags | VM_USER)) {
+			pmm_free_pages(pa, 0);
+			err = n < 0 ? n : -ENOMEM;
+		}
+	}
+	file_put(f);
+	return err;
+}
+
 SYSCALL(mmap)
 {
 	struct process *p = current_process();
 	u64 addr = SC_ARG0(regs), len = page_up(SC_ARG1(regs));
 	u64 prot = SC_ARG2(regs), flags = SC_ARG3(regs);
+	long err;
 
-	if (!len || !(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE))
-		return -ENODEV;
+	if (!len)
+		return -EINVAL;
+	if (!(flags & MAP_PRIVATE))
+		return -ENODEV;             /* shared mappings need a page cache */
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EACCES;         /* W^X for user pages too */
 	if (flags & MAP_FIXED) {
-		if (addr & (PAGE_SIZE - 1) || !access_ok(addr, len) || addr < PAGE_SIZE)
+		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
+		if (!access_ok(addr, len) || addr < PAGE_SIZE)
+			return -ENOMEM;     /* Linux: no room for the mapping there */
 		unmap_range(p, addr, addr + len);
 	} else {
 		if (len > p->mmap_next - p->brk_start - BRK_MAX)
 			return -ENOMEM;
 		addr = p->mmap_next - len;
 	}
-	if (process_map_anon(p, addr, len / PAGE_SIZE, prot_flags(prot))) {
+	err = flags & MAP_ANONYMOUS ?
+	      process_map_anon(p, addr, len / PAGE_SIZE, prot_flags(prot)) :
+	      map_file(p, addr, len, prot_flags(prot), (int)SC_ARG4(regs), SC_ARG5(regs));
+	if (err) {
 		unmap_range(p, addr, addr + len);
-		return -ENOMEM;
+		return err;
 	}
 	if (!(flags & MAP_FIXED))
 		p->mmap_next = addr;

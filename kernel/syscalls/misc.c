@@ -1,10 +1,9 @@
 /*
- * Small system calls: uname, clocks and sleeping, getrandom, and signal
- * bookkeeping stubs (handlers are accepted and never called until signal
- * delivery exists; masks read back as empty).
+ * Small system calls: uname, clocks and sleeping, getrandom, sysinfo.
  */
 #include <asm/tsc.h>
 #include <lib/string.h>
+#include <mm/pmm.h>
 #include <tessera/errno.h>
 #include <tessera/sched.h>
 #include "internal.h"
@@ -15,8 +14,6 @@
 #define NSEC_PER_SEC     1000000000ULL
 #define UTS_LEN          65
 #define GETRANDOM_MAX    256          /* bytes per call; callers loop, as for Linux's 32 MiB */
-#define SIGSET_SIZE      8
-#define SIGACTION_SIZE   32           /* struct k_sigaction: handler, flags, restorer, mask */
 
 struct utsname_user {
 	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN];
@@ -88,7 +85,8 @@ SYSCALL(nanosleep)
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || (u64)ts.tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
 	schedule_until(ktime_ns() + ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec);
-	return 0;
+	/* Woken early only by a signal (the remaining time is not reported yet). */
+	return signal_pending() ? -EINTR : 0;
 }
 
 /* Not cryptographic: TSC-seeded xorshift until there is an entropy pool. */
@@ -107,24 +105,29 @@ SYSCALL(getrandom)
 	return copy_to_user((void *)SC_ARG0(regs), buf, n) ? -EFAULT : (long)n;
 }
 
-SYSCALL(rt_sigaction)
+/* Linux's struct sysinfo on x86_64 (112 bytes): memory in mem_unit bytes. */
+struct sysinfo_user {
+	s64 uptime;
+	u64 loads[3];
+	u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	u16 procs, pad;
+	u32 pad2;
+	u64 totalhigh, freehigh;
+	u32 mem_unit;
+	u8 reserved[4];
+};
+
+/* free and total RAM straight from the page allocator: tests check leaks with it. */
+SYSCALL(sysinfo)
 {
-	u8 zero[SIGACTION_SIZE] = { 0 };
+	struct sysinfo_user si;
+	struct pmm_stats st;
 
-	if (SC_ARG3(regs) != SIGSET_SIZE)
-		return -EINVAL;
-	if (SC_ARG2(regs) && copy_to_user((void *)SC_ARG2(regs), zero, sizeof(zero)))
-		return -EFAULT;
-	return 0;
-}
-
-SYSCALL(rt_sigprocmask)
-{
-	u64 none = 0;
-
-	if (SC_ARG3(regs) != SIGSET_SIZE)
-		return -EINVAL;
-	if (SC_ARG2(regs) && copy_to_user((void *)SC_ARG2(regs), &none, sizeof(none)))
-		return -EFAULT;
-	return 0;
+	memset(&si, 0, sizeof(si));
+	pmm_get_stats(&st);
+	si.uptime = ktime_ns() / NSEC_PER_SEC;
+	si.totalram = st.total_pages;
+	si.freeram = st.free_pages;
+	si.mem_unit = PAGE_SIZE;
+	return copy_to_user((void *)SC_ARG0(regs), &si, sizeof(si));
 }

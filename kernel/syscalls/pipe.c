@@ -40,6 +40,8 @@ static int pipe_wait(struct pipe *p, struct file *f, pipe_ready_fn ready)
 
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
+		if (signal_pending())
+			return -EINTR;
 		waiter_init(&w);
 		prepare_to_wait(&p->wq, &w);
 		mutex_unlock(&p->lock);
@@ -91,6 +93,7 @@ static long pipe_write(struct file *f, struct iobuf *b, u64 *pos)
 		if (err)
 			break;
 		if (!p->readers) {
+			signal_send(current_process(), SIGPIPE);
 			err = -EPIPE;
 			break;
 		}

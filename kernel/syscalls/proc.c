@@ -54,8 +54,12 @@ SYSCALL(exit_group)
 	process_exit(W_EXITCODE(SC_ARG0(regs), 0));
 }
 
+#define RUSAGE_SIZE 144                 /* struct rusage on x86_64: no accounting yet, zeros */
+
 SYSCALL(wait4)
 {
+	if (SC_ARG3(regs) && clear_user((void *)SC_ARG3(regs), RUSAGE_SIZE))
+		return -EFAULT;
 	return process_wait((int)SC_ARG0(regs), (int *)SC_ARG1(regs), (int)SC_ARG2(regs));
 }
 

@@ -9,6 +9,7 @@
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <tessera/errno.h>
+#include <tessera/irq.h>
 #include <tessera/percpu.h>
 #include <tessera/printk.h>
 #include <tessera/process.h>
@@ -16,11 +17,31 @@
 #include "internal.h"
 
 #define INIT_PID 1
+#define SIGCHLD_NR 17
 
 static struct process *init_process;
 static int next_pid = INIT_PID;
-/* The tree (parent, children, zombie, exit_status); sleeping waiters re-check under it. */
-static DEFINE_MUTEX(tree_lock);
+/*
+ * The tree (parent, children, zombie, exit_status, the list of all). A
+ * spinlock with interrupts off: the TTY's Ctrl-C signals a process group
+ * from its interrupt handler. Nothing under it sleeps.
+ */
+static DEFINE_SPINLOCK(tree_spin);
+
+static unsigned long tree_lock(void)
+{
+	unsigned long flags = irq_save();
+
+	spin_lock(&tree_spin);
+	return flags;
+}
+
+static void tree_unlock(unsigned long flags)
+{
+	spin_unlock(&tree_spin);
+	irq_restore(flags);
+}
+static struct list_head all_processes = { &all_processes, &all_processes };
 
 struct process *current_process(void)
 {
@@ -31,6 +52,7 @@ struct process *current_process(void)
 
 struct process *process_alloc(struct process *parent, const char *name)
 {
+	unsigned long flags;
 	struct process *p = kzalloc(sizeof(*p), GFP_KERNEL);
 
 	if (!p)
@@ -48,13 +70,17 @@ struct process *process_alloc(struct process *parent, const char *name)
 	fs_struct_copy(&p->fs, parent ? &parent->fs : &init_fs);
 	p->mmap_next = USER_MMAP_TOP;
 	p->parent = parent;
+	if (parent) {
+		memcpy(p->sig_action, parent->sig_action, sizeof(p->sig_action));
+		p->sig_blocked = parent->sig_blocked;
+	}
 	p->pgid = parent ? parent->pgid : p->pid;
 	p->sid = parent ? parent->sid : p->pid;
-	if (parent) {
-		mutex_lock(&tree_lock);
+	flags = tree_lock();
+	if (parent)
 		list_add_tail(&p->sibling, &parent->children);
-		mutex_unlock(&tree_lock);
-	}
+	list_add_tail(&p->all_node, &all_processes);
+	tree_unlock(flags);
 	return p;
 }
 
@@ -69,14 +95,28 @@ void process_adopt(struct process *p)
 
 void process_discard(struct process *p)
 {
-	mutex_lock(&tree_lock);
+	unsigned long flags;
+
+	flags = tree_lock();
 	list_del(&p->sibling);
-	mutex_unlock(&tree_lock);
+	list_del(&p->all_node);
+	tree_unlock(flags);
 	process_free_user_memory(p);
 	files_release(&p->files);
 	fs_struct_release(&p->fs);
 	vm_space_destroy(&p->vm);
 	kfree(p);
+}
+
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
+{
+	struct list_head *pos;
+	unsigned long flags;
+
+	flags = tree_lock();
+	list_for_each(pos, &all_processes)
+		fn(list_entry(pos, struct process, all_node), ctx);
+	tree_unlock(flags);
 }
 
 static void free_leaf(u64 va, u64 size, u64 pte, void *arg)
@@ -113,19 +153,22 @@ static void reparent_children(struct process *p)
 __noreturn void process_exit(int status)
 {
 	struct process *p = current_process();
+	unsigned long flags;
 
 	current_thread()->cr3 = kernel_space.pml4_phys;
 	vm_space_switch(&kernel_space);
 	process_free_user_memory(p);
 	files_release(&p->files);
 	fs_struct_release(&p->fs);
-	mutex_lock(&tree_lock);
+	flags = tree_lock();
 	reparent_children(p);
 	p->exit_status = status;
 	p->zombie = true;
-	if (p->parent)
+	if (p->parent) {
+		signal_send(p->parent, SIGCHLD_NR);
 		wake_up_all(&p->parent->child_wq);
-	mutex_unlock(&tree_lock);
+	}
+	tree_unlock(flags);
 	if (p == init_process)
 		pr_err("init (pid %d) exited with status 0x%x\n", p->pid, status);
 	/* The zombie keeps its struct until wait4; the thread goes now. */
@@ -158,7 +201,17 @@ __noreturn void process_fault(struct pt_regs *regs, u64 addr, int sig)
 	process_exit(W_EXITCODE(0, sig));
 }
 
-/* A zombie child matching pid (-1: any), or NULL; *any says whether one matched at all. */
+/* wait4's pid: > 0 that child, -1 any, 0 our group, < -1 group -pid. */
+static bool wait_matches(const struct process *p, const struct process *c, int pid)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? p->pgid : -pid);
+}
+
+/* A zombie child matching pid, or NULL; *any says whether one matched at all. */
 static struct process *find_zombie(struct process *p, int pid, bool *any)
 {
 	struct list_head *pos;
@@ -167,7 +220,7 @@ static struct process *find_zombie(struct process *p, int pid, bool *any)
 	list_for_each(pos, &p->children) {
 		struct process *c = list_entry(pos, struct process, sibling);
 
-		if (pid > 0 && c->pid != pid)
+		if (!wait_matches(p, c, pid))
 			continue;
 		*any = true;
 		if (c->zombie)
@@ -182,18 +235,21 @@ static struct process *wait_zombie(struct process *p, int pid, int options, long
 	bool any;
 
 	for (;;) {
+		unsigned long flags;
 		struct waiter w;
 
 		waiter_init(&w);
 		prepare_to_wait(&p->child_wq, &w);
-		mutex_lock(&tree_lock);
+		flags = tree_lock();
 		z = find_zombie(p, pid, &any);
-		if (z)
+		if (z) {
 			list_del(&z->sibling);
-		mutex_unlock(&tree_lock);
-		if (z || !any || (options & WNOHANG)) {
+			list_del(&z->all_node);
+		}
+		tree_unlock(flags);
+		if (z || !any || (options & WNOHANG) || signal_pending()) {
 			finish_wait(&p->child_wq, &w);
-			*err = any ? 0 : -ECHILD;
+			*err = !any ? -ECHILD : z || (options & WNOHANG) ? 0 : -EINTR;
 			return z;
 		}
 		schedule();
@@ -208,8 +264,6 @@ long process_wait(int pid, int *ustatus, int options)
 	long err;
 	int cpid;
 
-	if (pid < -1 || pid == 0)
-		pid = -1;       /* process groups are not there yet: any child */
 	z = wait_zombie(p, pid, options, &err);
 	if (!z)
 		return err;
@@ -254,9 +308,8 @@ int process_start_init(const char *path)
 	if (!p)
 		return -ENOMEM;
 	init_process = p;
+	/* "boot complete": what the boot tests wait for (tests/boot/checks.py). */
+	pr_info("init: boot complete; starting %s as pid %d\n", path, p->pid);
 	p->thread = kthread_create(init_main, p, "init");
-	if (!p->thread)
-		return -ENOMEM;
-	pr_info("init: starting %s as pid %d\n", path, p->pid);
-	return 0;
+	return p->thread ? 0 : -ENOMEM;
 }

@@ -59,6 +59,11 @@ static struct termios_user console_termios = {
 };
 static int foreground_pgrp;
 
+int tty_foreground_pgrp(void)
+{
+	return foreground_pgrp;
+}
+
 bool tty_ioctl_handles(struct file *f)
 {
 	return f->inode && S_ISCHR(f->inode->mode) && MAJOR(f->inode->rdev) == TTYAUX_MAJOR;

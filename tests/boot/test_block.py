@@ -1,9 +1,11 @@
 """
 PCI and block devices in the guest: the PCI scan finds QEMU's host bridge;
-an ATA disk (-drive if=ide on pc) and a virtio-blk disk (-drive if=virtio)
-are listed with their MBR partition; the block KTESTs read sector 0 (0x55AA),
+an ATA disk (-drive if=ide on pc), a virtio-blk disk (-drive if=virtio: the
+legacy transport; disable-legacy=on: the modern one) and an AHCI disk (-M q35 -drive if=ide) are listed with their MBR partition; the block KTESTs read sector 0 (0x55AA),
 known pattern sectors of partition 1, and write a scratch sector that the
-host then finds in the image.
+host then finds in the image; the buffer cache KTESTs pass on both; a read
+error injected with QEMU's blkdebug on sector 0 is reported (-EIO) and the
+boot goes on.
 """
 import re
 import struct
@@ -13,7 +15,8 @@ import pytest
 from boot import build as kbuild
 
 FRAGMENT = ["CONFIG_KTEST=y", "CONFIG_PCI=y", "CONFIG_BLOCK=y",
-            "CONFIG_BLK_ATA=y", "CONFIG_BLK_VIRTIO=y"]
+            "CONFIG_BLK_ATA=y", "CONFIG_BLK_VIRTIO=y", "CONFIG_BLK_AHCI=y",
+            "CONFIG_BLK_CACHE=y"]
 KTEST_TIMEOUT = 120
 
 SECTOR = 512
@@ -24,9 +27,13 @@ PATTERN_SECTORS = 8
 SCRATCH = 8                             # partition sector the write KTEST overwrites
 
 # The disk is on IDE/virtio with a boot signature but no boot code: boot the CD.
+# kind: (machine args, -drive interface, disk name, the driver's log line)
 DRIVES = {
-    "ata": ("if=ide", "sda", r"ata: sda: 0x1f0 master, \"QEMU HARDDISK\""),
-    "virtio": ("if=virtio", "vda", r"virtio-blk: vda: pci 00:\w\w\.0 io 0x[0-9a-f]+"),
+    "ata": ([], "if=ide", "sda", r"ata: sda: 0x1f0 master, \"QEMU HARDDISK\""),
+    "virtio": ([], "if=virtio", "vda", r"virtio-blk: vda: pci 00:\w\w\.0 io 0x[0-9a-f]+"),
+    "virtio-modern": (["-device", "virtio-blk-pci,drive=d0,disable-legacy=on"], "if=none,id=d0",
+                      "vda", r"virtio-blk: vda: pci 00:\w\w\.0 modern, queue \d+"),
+    "ahci": (["-M", "q35"], "if=ide", "sda", r"ahci: sda: pci 00:1f\.2 port 0, \"QEMU HARDDISK\""),
 }
 
 
@@ -55,15 +62,16 @@ def block_kernel():
         pytest.fail("building the block kernel failed:\n%s" % e, pytrace=False)
 
 
-def drive_args(image, iface):
-    return ["-boot", "d", "-drive", "file=%s,format=raw,%s" % (image, iface)]
+def drive_args(image, kind):
+    machine, iface = DRIVES[kind][:2]
+    return machine + ["-boot", "d", "-drive", "file=%s,format=raw,%s" % (image, iface)]
 
 
 @pytest.mark.parametrize("kind", sorted(DRIVES))
 def test_disk_and_partition_listed(block_kernel, boot, tmp_path, kind):
-    iface, name, driver_line = DRIVES[kind]
-    q = boot(block_kernel.iso, extra_args=drive_args(make_image(tmp_path / "d.img"), iface))
-    q.expect(r"pci: 00:00\.0 8086:1237 class 0600 host bridge")
+    name, driver_line = DRIVES[kind][2:]
+    q = boot(block_kernel.iso, extra_args=drive_args(make_image(tmp_path / "d.img"), kind))
+    q.expect(r"pci: 00:00\.0 8086:(1237|29c0) class 0600 host bridge")
     q.expect(driver_line)
     q.expect(r"blk: %s: %d sectors of 512 bytes \(16 MiB\)" % (name, DISK_SECTORS))
     q.expect(r"blk: %s: MBR partition table, 1 partitions" % name)
@@ -73,10 +81,9 @@ def test_disk_and_partition_listed(block_kernel, boot, tmp_path, kind):
 
 @pytest.mark.parametrize("kind", sorted(DRIVES))
 def test_block_ktests(block_kernel, boot, tmp_path, kind):
-    iface, _, _ = DRIVES[kind]
     image = make_image(tmp_path / "d.img")
     iso = block_kernel.iso_with_cmdline("ktest=block", "ktest-block")
-    q = boot(iso, extra_args=drive_args(image, iface))
+    q = boot(iso, extra_args=drive_args(image, kind))
     m = q.expect(r"# ktest: pass:(\d+) fail:(\d+) skip:(\d+)", timeout=KTEST_TIMEOUT)
     status = q.wait_exit(30)
     for case in ("mbr_signature", "known_pattern", "write_read_back", "range_checked"):
@@ -106,3 +113,30 @@ def test_no_disk_block_ktests_skip(block_kernel, boot):
     m = q.expect(r"# ktest: pass:(\d+) fail:(\d+) skip:(\d+)", timeout=KTEST_TIMEOUT)
     assert q.wait_exit(30) == 0
     assert int(m.group(2)) == 0 and int(m.group(3)) == 4, m.group(0)
+
+
+@pytest.mark.parametrize("kind", sorted(DRIVES))
+def test_bcache_ktests(block_kernel, boot, tmp_path, kind):
+    image = make_image(tmp_path / "d.img")
+    iso = block_kernel.iso_with_cmdline("ktest=bcache", "ktest-bcache")
+    q = boot(iso, extra_args=drive_args(image, kind))
+    m = q.expect(r"# ktest: pass:(\d+) fail:(\d+) skip:(\d+)", timeout=KTEST_TIMEOUT)
+    assert q.wait_exit(30) == 0
+    assert (int(m.group(1)), int(m.group(2)), int(m.group(3))) == (3, 0, 0), q.tail()
+    off = (PART_START + 9) * SECTOR                 # bcache_test.c BC_TEST_SCRATCH
+    assert image.read_bytes()[off:off + SECTOR] == bytes((j * 3 + 1) & 0xFF
+                                                         for j in range(SECTOR))
+
+
+@pytest.mark.parametrize("kind", sorted(DRIVES))
+def test_read_error_is_eio(block_kernel, boot, tmp_path, kind):
+    """blkdebug fails every read of sector 0: the partition scan gets -EIO, boot goes on."""
+    name, driver_line = DRIVES[kind][2:]
+    image = make_image(tmp_path / "d.img")
+    conf = tmp_path / "blkdebug.conf"
+    conf.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "0"\n')
+    q = boot(block_kernel.iso, extra_args=drive_args("blkdebug:%s:%s" % (conf, image), kind))
+    q.expect(driver_line)
+    q.expect(r"blk: %s: unreadable partition table \(error -5\), whole disk only" % name)
+    q.expect(r"boot complete")
+    assert "%s1:" % name not in q.serial

@@ -83,7 +83,11 @@ void exit_to_user_mode(struct pt_regs *regs)
 {
 	struct thread *t = current_thread();
 
-	(void)regs;
+	if (signal_pending()) {
+		__asm__ __volatile__("sti");
+		signal_deliver(regs);
+		__asm__ __volatile__("cli");
+	}
 	/* The next entry from ring 3 (interrupt or syscall) lands on this thread's stack. */
 	tss_set_rsp0(this_cpu()->id, t->stack_top);
 	this_cpu()->kernel_rsp = t->stack_top;

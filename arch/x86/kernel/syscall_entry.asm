@@ -16,7 +16,7 @@ extern exit_to_user_mode
 section .text progbits alloc exec nowrite align=16
 bits 64
 
-; On entry (SDM Vol. 3B... Vol. 2B SYSCALL): RCX = user RIP, R11 = user
+; On entry (Intel SDM Vol. 2B, SYSCALL): RCX = user RIP, R11 = user
 ; RFLAGS, RSP still the user's, IF cleared by IA32_FMASK. Nothing on this
 ; path may fault before RSP is a kernel stack.
 syscall_entry:

@@ -1,0 +1,233 @@
+/*
+ * Buffer cache: up to CONFIG_BLK_CACHE_BUFFERS blocks on one LRU list, a
+ * lookup by walking it (small caches: fine), write-back of dirty blocks on
+ * eviction and on bsync. One mutex covers the list and the I/O it does.
+ */
+#include <block/bcache.h>
+#include <lib/string.h>
+#include <mm/heap.h>
+#include <tessera/errno.h>
+#include <tessera/printk.h>
+
+static struct list_head bc_lru = LIST_HEAD_INIT(bc_lru);
+static DEFINE_MUTEX(bc_lock);
+static struct bcache_stats bc_stats;
+
+static u32 bc_sectors(const struct buf *b)
+{
+	return b->size / b->bd->sector_size;
+}
+
+static int bc_writeback(struct buf *b)
+{
+	int err = blk_write(b->bd, b->block * bc_sectors(b), bc_sectors(b), b->data);
+
+	if (err) {
+		pr_err("bcache: %s: writing block %llu failed (%d), kept dirty\n",
+		       b->bd->name, (unsigned long long)b->block, err);
+		return err;
+	}
+	b->dirty = false;
+	bc_stats.dirty--;
+	bc_stats.writebacks++;
+	return 0;
+}
+
+static struct buf *bc_lookup(struct blkdev *bd, u64 block, u32 size)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &bc_lru) {
+		struct buf *b = list_entry(pos, struct buf, lru);
+
+		if (b->bd == bd && b->block == block && b->size == size)
+			return b;
+	}
+	return NULL;
+}
+
+static struct buf *bc_new(u32 size)
+{
+	struct buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return NULL;
+	b->data = kmalloc(size, GFP_KERNEL);
+	if (!b->data) {
+		kfree(b);
+		return NULL;
+	}
+	list_init(&b->lru);
+	bc_stats.buffers++;
+	return b;
+}
+
+static void bc_free(struct buf *b)
+{
+	list_del(&b->lru);
+	kfree(b->data);
+	kfree(b);
+	bc_stats.buffers--;
+}
+
+/* The least recently used unheld buffer whose dirty data (if any) reached the disk. */
+static struct buf *bc_evict(void)
+{
+	for (struct list_head *pos = bc_lru.prev; pos != &bc_lru; pos = pos->prev) {
+		struct buf *b = list_entry(pos, struct buf, lru);
+
+		if (b->refs || (b->dirty && bc_writeback(b)))
+			continue;
+		list_del(&b->lru);
+		bc_stats.evictions++;
+		return b;
+	}
+	return NULL;
+}
+
+/* A buffer of the right size: a new one while under the limit, else a recycled one. */
+static struct buf *bc_get(u32 size)
+{
+	struct buf *b;
+
+	if (bc_stats.buffers < CONFIG_BLK_CACHE_BUFFERS)
+		return bc_new(size);
+	b = bc_evict();
+	if (!b || b->size == size)
+		return b;
+	bc_stats.buffers--;
+	kfree(b->data);
+	b->data = kmalloc(size, GFP_KERNEL);
+	if (!b->data) {
+		kfree(b);
+		return NULL;
+	}
+	bc_stats.buffers++;
+	return b;
+}
+
+static int bc_check(struct blkdev *bd, u64 block, u32 size)
+{
+	if (!bd || !size || size % bd->sector_size)
+		return -EINVAL;
+	if (block >= bd->sectors / (size / bd->sector_size))
+		return -EINVAL;
+	return 0;
+}
+
+static int bc_fill(struct blkdev *bd, u64 block, u32 size, struct buf **out)
+{
+	struct buf *b = bc_get(size);
+	int err;
+
+	if (!b)
+		return -ENOMEM;
+	b->bd = bd, b->block = block, b->size = size, b->dirty = false;
+	err = blk_read(bd, block * bc_sectors(b), bc_sectors(b), b->data);
+	if (err) {
+		list_add_tail(&b->lru, &bc_lru);        /* reusable first */
+		b->bd = NULL;
+		return err;
+	}
+	b->refs = 1;
+	list_add(&b->lru, &bc_lru);
+	*out = b;
+	return 0;
+}
+
+int bread(struct blkdev *bd, u64 block, u32 size, struct buf **out)
+{
+	struct buf *b;
+	int err = bc_check(bd, block, size);
+
+	if (err)
+		return err;
+	mutex_lock(&bc_lock);
+	b = bc_lookup(bd, block, size);
+	if (b) {
+		bc_stats.hits++;
+		b->refs++;
+		list_del(&b->lru);
+		list_add(&b->lru, &bc_lru);
+		*out = b;
+	} else {
+		bc_stats.misses++;
+		err = bc_fill(bd, block, size, out);
+	}
+	mutex_unlock(&bc_lock);
+	return err;
+}
+
+void bdirty(struct buf *b)
+{
+	mutex_lock(&bc_lock);
+	if (!b->dirty)
+		bc_stats.dirty++;
+	b->dirty = true;
+	mutex_unlock(&bc_lock);
+}
+
+void brelse(struct buf *b)
+{
+	mutex_lock(&bc_lock);
+	if (b->refs)
+		b->refs--;
+	mutex_unlock(&bc_lock);
+}
+
+static bool bc_same_disk(const struct blkdev *a, const struct blkdev *b)
+{
+	return (a->parent ? a->parent : a) == (b->parent ? b->parent : b);
+}
+
+int bsync(struct blkdev *bd)
+{
+	struct list_head *pos;
+	int first = 0;
+
+	mutex_lock(&bc_lock);
+	list_for_each(pos, &bc_lru) {
+		struct buf *b = list_entry(pos, struct buf, lru);
+		int err;
+
+		if (!b->dirty || (bd && b->bd != bd))
+			continue;
+		err = bc_writeback(b);
+		if (err && !first)
+			first = err;
+	}
+	mutex_unlock(&bc_lock);
+	for (struct blkdev *d = blkdev_first(); d; d = d->next) {
+		int err;
+
+		if (d->partno || (bd && !bc_same_disk(bd, d)))
+			continue;
+		err = blk_flush(d);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
+int bcache_invalidate(struct blkdev *bd)
+{
+	struct list_head *pos, *tmp;
+	int err = bsync(bd);
+
+	mutex_lock(&bc_lock);
+	list_for_each_safe(pos, tmp, &bc_lru) {
+		struct buf *b = list_entry(pos, struct buf, lru);
+
+		if (b->bd == bd && !b->refs && !b->dirty)
+			bc_free(b);
+	}
+	mutex_unlock(&bc_lock);
+	return err;
+}
+
+void bcache_get_stats(struct bcache_stats *st)
+{
+	mutex_lock(&bc_lock);
+	*st = bc_stats;
+	mutex_unlock(&bc_lock);
+}
