@@ -50,6 +50,8 @@ def test_keyboard_lines(kernels, boot):
     assert layout == "us"
     keys(q, "h", "i", "ret")
     expect_read(q, "hi")
+    screen = "\n".join(q.vga_text())
+    assert "tty: read 'hi'" in screen, "typed line not on the VGA screen:\n" + screen
     keys(q, "shift-a", "b", "backspace", "c", "ret")
     expect_read(q, "Ac")
     keys(q, "backspace", "x", "ctrl-u", "y", "ret")      # erase at line start, kill line
