@@ -31,19 +31,29 @@ def berkeley_size(paths):
     return sizes
 
 
-def option_of(srctree, relpath):
-    """The CONFIG_ option whose obj- line names this object, or 'always'."""
-    folder, obj = os.path.split(relpath)
-    makefile = os.path.join(srctree, folder, "Makefile")
+def option_in_makefile(srctree, folder, entry):
+    """The CONFIG_ option of an obj-$(CONFIG_X) line naming entry, or None."""
     try:
-        with open(makefile) as f:
+        with open(os.path.join(srctree, folder, "Makefile")) as f:
             for line in f:
                 m = OBJ_LINE.match(line.strip())
-                if m and obj in m.group(2).split():
+                if m and entry in m.group(2).split():
                     return m.group(1)
     except FileNotFoundError:
         pass
-    return "always"
+    return None
+
+
+def option_of(srctree, relpath):
+    """The option that pulls this object in: its own obj- line, or failing
+    that the obj-$(CONFIG_X) += folder/ line of the nearest enclosing folder."""
+    folder, entry = os.path.split(relpath)
+    while True:
+        option = option_in_makefile(srctree, folder, entry)
+        if option or not folder:
+            return option or "always"
+        folder, sub = os.path.split(folder)
+        entry = sub + "/"
 
 
 def add(table, key, sz):
