@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <limits.h>
 
 const char *u_prog = "?";
 
@@ -151,4 +153,31 @@ const char *u_basename(const char *path)
 	memcpy(buf, path + start, n);
 	buf[n] = '\0';
 	return buf;
+}
+
+int u_for_each_target(int argc, char **argv, int first,
+		      int (*op)(const char *src, const char *dst))
+{
+	const char *last = argv[argc - 1];
+	struct stat st;
+	int into_dir = !stat(last, &st) && S_ISDIR(st.st_mode);
+	int status = 0;
+
+	if (argc - first == 2 && !into_dir)
+		return op(argv[first], last);
+	if (!into_dir) {
+		u_warnx("%s: not a directory", last);
+		return 1;
+	}
+	for (int i = first; i < argc - 1; i++) {
+		char dst[PATH_MAX];
+
+		if (u_path_join(dst, sizeof(dst), last, u_basename(argv[i]))) {
+			u_warnx("%s: path too long", argv[i]);
+			status = 1;
+			continue;
+		}
+		status |= op(argv[i], dst);
+	}
+	return status;
 }

@@ -27,6 +27,14 @@ int u_path_join(char *dst, size_t dst_size, const char *dir, const char *name);
 /* Last component of a path without trailing slashes (points into path). */
 const char *u_basename(const char *path);
 /*
+ * The "SRC DST | SRC... DIR" argument convention of cp, mv and ln: calls
+ * op(src, dst) for argv[first..argc-2] and the last argument, joining the
+ * source's name onto DIR when the last argument is a directory. Returns
+ * the OR of op's results, or 1 after a message.
+ */
+int u_for_each_target(int argc, char **argv, int first,
+		      int (*op)(const char *src, const char *dst));
+/*
  * Copies the regular file src to dst (created with mode, truncated if it
  * exists). Refuses to copy a file onto itself. 0, or -1 after a message.
  */

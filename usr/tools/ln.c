@@ -27,8 +27,7 @@ static int link_one(const char *src, const char *dst)
 
 int main(int argc, char **argv)
 {
-	struct stat st;
-	int i = 1, status = 0;
+	int i = 1;
 
 	u_setprog(argv[0]);
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -42,24 +41,7 @@ int main(int argc, char **argv)
 		goto usage;
 	if (argc - i == 1)
 		return link_one(argv[i], u_basename(argv[i]));
-	const char *last = argv[argc - 1];
-	int into_dir = !stat(last, &st) && S_ISDIR(st.st_mode);
-	if (argc - i == 2 && !into_dir)
-		return link_one(argv[i], last);
-	if (!into_dir) {
-		u_warnx("%s: not a directory", last);
-		return 1;
-	}
-	for (; i < argc - 1; i++) {
-		char dst[PATH_MAX];
-		if (u_path_join(dst, sizeof(dst), last, u_basename(argv[i]))) {
-			u_warnx("%s: path too long", argv[i]);
-			status = 1;
-			continue;
-		}
-		status |= link_one(argv[i], dst);
-	}
-	return status;
+	return u_for_each_target(argc, argv, i, link_one);
 usage:
 	u_warnx("usage: ln [-sf] TARGET [LINK] | ln [-sf] TARGET... DIR");
 	return 2;
