@@ -2,6 +2,8 @@
 ; leaves the same frame (struct pt_regs, include/asm/regs.h), so one C
 ; dispatcher (interrupt_dispatch in traps.c) serves exceptions and IRQs.
 
+%include "ptregs.inc"
+
 STUB_SIZE   equ 16                     ; every stub fits one 16-byte slot
 NR_VECTORS  equ 256
 PT_REGS_RIP equ 17 * 8                 ; offsetof(struct pt_regs, rip)
@@ -48,21 +50,7 @@ interrupt_common:
 	jz .from_kernel
 	swapgs
 .from_kernel:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_PT_REGS
 	mov rdi, rsp                        ; struct pt_regs *
 	; A frame record (saved RBP, "return address" = interrupted RIP) so
 	; backtraces taken inside a handler continue through the interrupted code.
@@ -72,21 +60,7 @@ interrupt_common:
 	cld                                 ; the C ABI expects DF clear
 	call interrupt_dispatch
 	add rsp, 16
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	POP_PT_REGS
 	add rsp, 16                         ; vector and error code
 	test qword [rsp + 8], 3             ; returning to ring 3?
 	jz .to_kernel

@@ -2,6 +2,8 @@
 ; builds the same struct pt_regs the interrupt stubs do (include/asm/regs.h),
 ; so exec, signals and fork handle one frame shape whichever way user mode left.
 
+%include "ptregs.inc"
+
 CPU_USER_RSP    equ 40                  ; offsetof(struct cpu, user_rsp): syscall.c checks
 CPU_KERNEL_RSP  equ 48                  ; offsetof(struct cpu, kernel_rsp)
 USER_DS         equ 0x23                ; GDT_USER_DS | 3 (include/asm/gdt.h)
@@ -30,21 +32,7 @@ syscall_entry:
 	push rcx                            ; rip
 	push rax                            ; error_code slot: the syscall number (orig_rax)
 	push qword SYSCALL_VECTOR
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_PT_REGS
 	xor ebp, ebp                        ; backtraces end here
 	mov rdi, rsp
 	sti
@@ -61,21 +49,7 @@ syscall_entry:
 user_return:
 	mov rsp, rdi
 	call exit_to_user_mode              ; rdi = regs: RSP0, pending kills
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	POP_PT_REGS
 	add rsp, 16                         ; vector and error code
 	cli
 	swapgs
