@@ -6,6 +6,7 @@
  */
 #include <acpi/acpi.h>
 #include <lib/string.h>
+#include <lib/unaligned.h>
 #include <tessera/errno.h>
 
 /* RSDP layout (ACPI 6.5 section 5.2.5.3). */
@@ -54,31 +55,6 @@
 
 #define ISA_IRQS            16
 
-/* Unaligned little-endian loads: tables may sit at any address. */
-static u16 get_u16(const u8 *p)
-{
-	u16 v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u32 get_u32(const u8 *p)
-{
-	u32 v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u64 get_u64(const u8 *p)
-{
-	u64 v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 static bool checksum_ok(const u8 *p, size_t len)
 {
 	u8 sum = 0;
@@ -117,7 +93,7 @@ static int map_sdt(struct acpi_tables *t, phys_addr_t pa, const char *sig,
 	if (sig && memcmp(p, sig, ACPI_SIG_LEN) != 0)
 		return fail(t, name, "wrong signature", -EINVAL);
 
-	u32 len = get_u32(p + SDT_LENGTH);
+	u32 len = get_unaligned_u32(p + SDT_LENGTH);
 
 	if (len < ACPI_HEADER_SIZE)
 		return fail(t, (const char *)p, "length shorter than its header", -EINVAL);
@@ -144,13 +120,13 @@ static int check_rsdp(struct acpi_tables *t, const u8 *p, size_t len, bool *use_
 	if (p[RSDP_REVISION] < 2 || len < ACPI_RSDP_V2_SIZE)
 		return 0;
 
-	u32 full = get_u32(p + RSDP_LENGTH);
+	u32 full = get_unaligned_u32(p + RSDP_LENGTH);
 
 	if (full < ACPI_RSDP_V2_SIZE || full > len)
 		return fail(t, "RSDP", "length field out of range", -EINVAL);
 	if (!checksum_ok(p, full))
 		return fail(t, "RSDP", "bad extended checksum", -EUCLEAN);
-	*use_xsdt = get_u64(p + RSDP_XSDT) != 0;
+	*use_xsdt = get_unaligned_u64(p + RSDP_XSDT) != 0;
 	return 0;
 }
 
@@ -171,7 +147,8 @@ int acpi_tables_init(struct acpi_tables *t, const void *rsdp, size_t rsdp_len,
 	t->rsdp_revision = p[RSDP_REVISION];
 	memcpy(t->oem_id, p + RSDP_OEMID, 6);
 	t->xsdt = use_xsdt;
-	t->root = use_xsdt ? get_u64(p + RSDP_XSDT) : get_u32(p + RSDP_RSDT);
+	t->root = use_xsdt ? get_unaligned_u64(p + RSDP_XSDT)
+			   : get_unaligned_u32(p + RSDP_RSDT);
 	err = map_sdt(t, t->root, use_xsdt ? "XSDT" : "RSDT", &root);
 	if (err)
 		return err;
@@ -190,7 +167,8 @@ static phys_addr_t root_entry(const struct acpi_tables *t, u32 index)
 {
 	const u8 *e = t->root_table + ACPI_HEADER_SIZE;
 
-	return t->xsdt ? get_u64(e + 8 * (size_t)index) : get_u32(e + 4 * (size_t)index);
+	return t->xsdt ? get_unaligned_u64(e + 8 * (size_t)index)
+		       : get_unaligned_u32(e + 4 * (size_t)index);
 }
 
 int acpi_table_get(struct acpi_tables *t, u32 index, struct acpi_table *out)
@@ -218,7 +196,7 @@ int acpi_find_table(struct acpi_tables *t, const char *sig, struct acpi_table *o
 
 static void madt_lapic(const u8 *e, struct acpi_madt_info *m)
 {
-	u32 flags = get_u32(e + 4);
+	u32 flags = get_unaligned_u32(e + 4);
 
 	if (m->lapic_count == ACPI_MAX_LAPICS) {
 		m->truncated = true;
@@ -240,8 +218,8 @@ static void madt_ioapic(const u8 *e, struct acpi_madt_info *m)
 	}
 	m->ioapics[m->ioapic_count++] = (struct acpi_ioapic){
 		.id = e[2],
-		.address = get_u32(e + 4),
-		.gsi_base = get_u32(e + 8),
+		.address = get_unaligned_u32(e + 4),
+		.gsi_base = get_unaligned_u32(e + 8),
 	};
 }
 
@@ -254,8 +232,8 @@ static void madt_override(const u8 *e, struct acpi_madt_info *m)
 	m->overrides[m->override_count++] = (struct acpi_irq_override){
 		.bus = e[2],
 		.source = e[3],
-		.gsi = get_u32(e + 4),
-		.flags = get_u16(e + 8),
+		.gsi = get_unaligned_u32(e + 4),
+		.flags = get_unaligned_u16(e + 8),
 	};
 }
 
@@ -289,7 +267,7 @@ static void madt_entry(const u8 *e, struct acpi_madt_info *m)
 		madt_override(e, m);
 		break;
 	case MADT_LAPIC_OVERRIDE:
-		m->lapic_address = get_u64(e + 4);
+		m->lapic_address = get_unaligned_u64(e + 4);
 		m->lapic_address_overridden = true;
 		break;
 	}
@@ -304,8 +282,8 @@ int acpi_parse_madt(struct acpi_tables *t, const struct acpi_table *madt,
 	memset(out, 0, sizeof(*out));
 	if (len < MADT_ENTRIES)
 		return fail(t, "APIC", "shorter than its fixed fields", -EINVAL);
-	out->lapic_address = get_u32(p + MADT_LAPIC_ADDR);
-	out->pcat_compat = get_u32(p + MADT_FLAGS) & MADT_PCAT_COMPAT;
+	out->lapic_address = get_unaligned_u32(p + MADT_LAPIC_ADDR);
+	out->pcat_compat = get_unaligned_u32(p + MADT_FLAGS) & MADT_PCAT_COMPAT;
 
 	for (u32 off = MADT_ENTRIES; off < len;) {
 		if (len - off < MADT_ENTRY_HEADER)
@@ -373,7 +351,7 @@ static u32 fadt_x_pm1a_cnt(const struct acpi_table *fadt)
 
 	if (fadt->length < FADT_X_PM1A_CNT + GAS_SIZE || gas[0] != GAS_SPACE_IO)
 		return 0;
-	addr = get_u64(gas + GAS_ADDRESS);
+	addr = get_unaligned_u64(gas + GAS_ADDRESS);
 	return addr <= 0xffff ? (u32)addr : 0;
 }
 
@@ -386,13 +364,13 @@ int acpi_parse_fadt(struct acpi_tables *t, const struct acpi_table *fadt,
 	if (fadt->length < FADT_V1_SIZE)
 		return fail(t, "FACP", "shorter than an ACPI 1.0 FADT", -EINVAL);
 	out->revision = p[SDT_REVISION];
-	out->sci_irq = get_u16(p + FADT_SCI_INT);
-	out->smi_cmd = get_u32(p + FADT_SMI_CMD);
+	out->sci_irq = get_unaligned_u16(p + FADT_SCI_INT);
+	out->smi_cmd = get_unaligned_u32(p + FADT_SMI_CMD);
 	out->acpi_enable = p[FADT_ACPI_ENABLE];
-	out->pm1a_evt = get_u32(p + FADT_PM1A_EVT);
-	out->pm1a_cnt = get_u32(p + FADT_PM1A_CNT);
-	out->pm1b_cnt = get_u32(p + FADT_PM1B_CNT);
-	out->flags = get_u32(p + FADT_FLAGS);
+	out->pm1a_evt = get_unaligned_u32(p + FADT_PM1A_EVT);
+	out->pm1a_cnt = get_unaligned_u32(p + FADT_PM1A_CNT);
+	out->pm1b_cnt = get_unaligned_u32(p + FADT_PM1B_CNT);
+	out->flags = get_unaligned_u32(p + FADT_FLAGS);
 	/* ACPI says the X_ field wins when it is set (section 5.2.9). */
 	if (fadt_x_pm1a_cnt(fadt))
 		out->pm1a_cnt = fadt_x_pm1a_cnt(fadt);

@@ -5,6 +5,7 @@
  */
 #include <boot/multiboot2.h>
 #include <lib/string.h>
+#include <lib/unaligned.h>
 #include <tessera/compiler.h>
 #include <tessera/errno.h>
 
@@ -24,26 +25,6 @@ struct tag {
 	u32 type;
 	u32 size;
 };
-
-/*
- * Loads go through memcpy so that a block at an odd address (corrupt, or a
- * unit test) is read correctly and without alignment faults or UB.
- */
-static u32 get_u32(const u8 *p)
-{
-	u32 v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u64 get_u64(const u8 *p)
-{
-	u64 v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* A string field of len bytes at s; returns NULL if it has no NUL. */
 static const char *checked_string(const u8 *s, size_t len)
@@ -69,8 +50,8 @@ static int parse_module(const struct tag *t, struct boot_info *out)
 	if (t->size < MB2_MODULE_FIXED)
 		return -EINVAL;
 
-	u32 start = get_u32(t->p + 8);
-	u32 end = get_u32(t->p + 12);
+	u32 start = get_unaligned_u32(t->p + 8);
+	u32 end = get_unaligned_u32(t->p + 12);
 	const char *cmdline = checked_string(t->p + MB2_MODULE_FIXED,
 					     t->size - MB2_MODULE_FIXED);
 	if (end < start || !cmdline)
@@ -92,8 +73,8 @@ static int parse_meminfo(const struct tag *t, struct boot_info *out)
 	if (t->size < MB2_MEMINFO_SIZE)
 		return -EINVAL;
 	out->has_meminfo = true;
-	out->mem_lower_kib = get_u32(t->p + 8);
-	out->mem_upper_kib = get_u32(t->p + 12);
+	out->mem_lower_kib = get_unaligned_u32(t->p + 8);
+	out->mem_upper_kib = get_unaligned_u32(t->p + 12);
 	return 0;
 }
 
@@ -107,7 +88,7 @@ static int parse_mmap(const struct tag *t, struct boot_info *out)
 	if (t->size < MB2_MMAP_FIXED)
 		return -EINVAL;
 
-	u32 entry_size = get_u32(t->p + 8);
+	u32 entry_size = get_unaligned_u32(t->p + 8);
 	if (entry_size < MB2_MMAP_MIN_ENTRY || entry_size % 8 != 0)
 		return -EINVAL;
 
@@ -119,9 +100,9 @@ static int parse_mmap(const struct tag *t, struct boot_info *out)
 		}
 		const u8 *e = t->p + off;
 		struct boot_mmap_entry *m = &out->mmap[out->mmap_count++];
-		m->addr = get_u64(e);
-		m->len = get_u64(e + 8);
-		m->type = get_u32(e + 16);
+		m->addr = get_unaligned_u64(e);
+		m->len = get_unaligned_u64(e + 8);
+		m->type = get_unaligned_u32(e + 16);
 	}
 	return 0;
 }
@@ -134,10 +115,10 @@ static int parse_framebuffer(const struct tag *t, struct boot_info *out)
 
 	struct boot_framebuffer *fb = &out->fb;
 	fb->present = true;
-	fb->addr = get_u64(t->p + 8);
-	fb->pitch = get_u32(t->p + 16);
-	fb->width = get_u32(t->p + 20);
-	fb->height = get_u32(t->p + 24);
+	fb->addr = get_unaligned_u64(t->p + 8);
+	fb->pitch = get_unaligned_u32(t->p + 16);
+	fb->width = get_unaligned_u32(t->p + 20);
+	fb->height = get_unaligned_u32(t->p + 24);
 	fb->bpp = t->p[28];
 	fb->type = t->p[29];
 
@@ -203,7 +184,7 @@ int mb2_parse(const void *info, size_t avail, struct boot_info *out)
 
 	if (!info || avail < MB2_MIN_TOTAL)
 		return -EINVAL;
-	u32 total = get_u32(base);
+	u32 total = get_unaligned_u32(base);
 	if (total < MB2_MIN_TOTAL || total > avail)
 		return -EINVAL;
 	out->info_size = total;
@@ -212,8 +193,8 @@ int mb2_parse(const void *info, size_t avail, struct boot_info *out)
 	while (off <= total && total - off >= MB2_TAG_HEADER_SIZE) {
 		struct tag t = {
 			.p = base + off,
-			.type = get_u32(base + off),
-			.size = get_u32(base + off + 4),
+			.type = get_unaligned_u32(base + off),
+			.size = get_unaligned_u32(base + off + 4),
 		};
 		if (t.size < MB2_TAG_HEADER_SIZE || t.size > total - off)
 			return -EINVAL;
