@@ -25,16 +25,25 @@ CONFIGS.update({d[:-len("_defconfig")]: dict(defconfig=d) for d in kbuild.DEFCON
 
 
 class Kernels:
-    """Builds on first use and remembers the result (or the failure)."""
+    """Builds on first use and remembers the result (or the failure).
 
-    def __init__(self):
+    configs maps a name to kbuild.build() arguments; a name it does not know
+    goes to fallback (the session's shared kernels), so a test module can add
+    its own configurations and still reach the defconfigs.
+    """
+
+    def __init__(self, configs=None, fallback=None):
+        self.configs = CONFIGS if configs is None else configs
+        self.fallback = fallback
         self.done = {}
         self.isos = {}
 
     def __call__(self, name):
+        if name not in self.configs and self.fallback is not None:
+            return self.fallback(name)
         if name not in self.done:
             try:
-                self.done[name] = kbuild.build(name, **CONFIGS[name])
+                self.done[name] = kbuild.build(name, **self.configs[name])
             except kbuild.BuildError as e:
                 self.done[name] = e
         result = self.done[name]
@@ -49,6 +58,13 @@ class Kernels:
             tag = re.sub(r"[^A-Za-z0-9]+", "-", cmdline).strip("-") or "default"
             self.isos[key] = self(name).iso_with_cmdline(cmdline, tag)
         return self.isos[key]
+
+
+def fragment_configs(table, defconfig=None):
+    """{name: (defconfig, fragment)} or {name: fragment} as build arguments."""
+    if defconfig is not None:
+        return {name: dict(defconfig=defconfig, fragment=frag) for name, frag in table.items()}
+    return {name: dict(defconfig=d, fragment=frag) for name, (d, frag) in table.items()}
 
 
 @pytest.fixture(scope="session")

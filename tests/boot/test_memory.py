@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from boot import build as kbuild
+from conftest import Kernels, fragment_configs
 
 KTEST_TIMEOUT = 180
 SUITES = ("pmm", "paging")
@@ -43,34 +43,9 @@ MATRIX = [
 ]
 
 
-class MemKernels:
-    def __init__(self, kernels):
-        self.kernels = kernels
-        self.done, self.isos = {}, {}
-
-    def __call__(self, name):
-        if name not in CONFIGS:
-            return self.kernels(name)
-        if name not in self.done:
-            defconfig, fragment = CONFIGS[name]
-            try:
-                self.done[name] = kbuild.build(name, defconfig=defconfig, fragment=fragment)
-            except kbuild.BuildError as e:
-                self.done[name] = e
-        if isinstance(self.done[name], Exception):
-            pytest.fail("building %s failed:\n%s" % (name, self.done[name]), pytrace=False)
-        return self.done[name]
-
-    def iso(self, name, cmdline):
-        if (name, cmdline) not in self.isos:
-            tag = re.sub(r"[^A-Za-z0-9]+", "-", cmdline).strip("-")
-            self.isos[name, cmdline] = self(name).iso_with_cmdline(cmdline, tag)
-        return self.isos[name, cmdline]
-
-
 @pytest.fixture(scope="module")
 def mem_kernels(kernels):
-    return MemKernels(kernels)
+    return Kernels(fragment_configs(CONFIGS), fallback=kernels)
 
 
 def mib(size):

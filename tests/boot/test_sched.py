@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from boot import build as kbuild
+from conftest import Kernels, fragment_configs
 
 POLICIES = ("rr", "mlfq", "stride")
 ALL_THREE = ["CONFIG_SCHED_RR=y", "CONFIG_SCHED_MLFQ=y", "CONFIG_SCHED_STRIDE=y"]
@@ -25,31 +26,9 @@ SCHED_CONFIGS = {
 KTEST_TIMEOUT = 120
 
 
-class SchedKernels:
-    def __init__(self):
-        self.done, self.isos = {}, {}
-
-    def __call__(self, name):
-        if name not in self.done:
-            try:
-                self.done[name] = kbuild.build(name, defconfig="debug_defconfig",
-                                               fragment=SCHED_CONFIGS[name])
-            except kbuild.BuildError as e:
-                self.done[name] = e
-        if isinstance(self.done[name], Exception):
-            pytest.fail("building %s failed:\n%s" % (name, self.done[name]), pytrace=False)
-        return self.done[name]
-
-    def iso(self, name, cmdline):
-        if (name, cmdline) not in self.isos:
-            tag = re.sub(r"[^A-Za-z0-9]+", "-", cmdline).strip("-")
-            self.isos[name, cmdline] = self(name).iso_with_cmdline(cmdline, tag)
-        return self.isos[name, cmdline]
-
-
 @pytest.fixture(scope="module")
 def sched_kernels():
-    return SchedKernels()
+    return Kernels(fragment_configs(SCHED_CONFIGS, "debug_defconfig"))
 
 
 def ktap_results(text, suite):

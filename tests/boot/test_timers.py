@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from boot import build as kbuild
+from conftest import Kernels, fragment_configs
 
 CONTROLLERS = {"pic": ("CONFIG_X86_PIC=y", "8259A PIC"),
                "apic": ("CONFIG_X86_APIC=y", "local APIC + I/O APIC")}
@@ -25,36 +25,18 @@ KTEST_TIMEOUT = 120
 TICKS_MIN, TICKS_MAX = 5, 15
 
 
-class TimerKernels:
-    def __init__(self):
-        self.done, self.isos = {}, {}
-
-    def __call__(self, name, fragment):
-        if name not in self.done:
-            try:
-                self.done[name] = kbuild.build(name, defconfig="debug_defconfig",
-                                               fragment=fragment)
-            except kbuild.BuildError as e:
-                self.done[name] = e
-        if isinstance(self.done[name], Exception):
-            pytest.fail("building %s failed:\n%s" % (name, self.done[name]), pytrace=False)
-        return self.done[name]
-
-    def iso(self, name, fragment, cmdline):
-        if (name, cmdline) not in self.isos:
-            tag = re.sub(r"[^A-Za-z0-9]+", "-", cmdline).strip("-") or "default"
-            self.isos[name, cmdline] = self(name, fragment).iso_with_cmdline(cmdline, tag)
-        return self.isos[name, cmdline]
+TIMER_CONFIGS = {"irq-%s-%s" % (c, t): [CONTROLLERS[c][0], TIMERS[t][0], "CONFIG_HZ_100=y"]
+                 for c, t in COMBOS}
+TIMER_CONFIGS["irq-nohz"] = NOHZ
 
 
 @pytest.fixture(scope="module")
 def timer_kernels():
-    return TimerKernels()
+    return Kernels(fragment_configs(TIMER_CONFIGS, "debug_defconfig"))
 
 
 def combo_iso(timer_kernels, controller, timer, cmdline=""):
-    fragment = [CONTROLLERS[controller][0], TIMERS[timer][0], "CONFIG_HZ_100=y"]
-    return timer_kernels.iso("irq-%s-%s" % (controller, timer), fragment, cmdline)
+    return timer_kernels.iso("irq-%s-%s" % (controller, timer), cmdline)
 
 
 def ktap_passed(boot, iso, suite):
@@ -84,5 +66,5 @@ def test_combination_irqchip_ktests(timer_kernels, boot, controller, timer):
 
 
 def test_nohz_idle_timer_ktests(timer_kernels, boot):
-    iso = timer_kernels.iso("irq-nohz", NOHZ, "ktest=timer")
+    iso = timer_kernels.iso("irq-nohz", "ktest=timer")
     ktap_passed(boot, iso, "timer")
