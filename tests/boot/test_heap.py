@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import Kernels, fragment_configs
+from boot.kernels import Kernels, fragment_configs
 
 KTEST_TIMEOUT = 240
 KTEST_FRAGMENT = ["CONFIG_KTEST=y", "CONFIG_QEMU_DEBUG_EXIT=y"]

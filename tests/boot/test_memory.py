@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from conftest import Kernels, fragment_configs
+from boot.kernels import Kernels, fragment_configs
 
 KTEST_TIMEOUT = 180
 SUITES = ("pmm", "paging")

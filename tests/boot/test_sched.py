@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from boot import build as kbuild
-from conftest import Kernels, fragment_configs
+from boot.kernels import Kernels, fragment_configs
 
 POLICIES = ("rr", "mlfq", "stride")
 ALL_THREE = ["CONFIG_SCHED_RR=y", "CONFIG_SCHED_MLFQ=y", "CONFIG_SCHED_STRIDE=y"]

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import Kernels, fragment_configs
+from boot.kernels import Kernels, fragment_configs
 
 CONTROLLERS = {"pic": ("CONFIG_X86_PIC=y", "8259A PIC"),
                "apic": ("CONFIG_X86_APIC=y", "local APIC + I/O APIC")}
