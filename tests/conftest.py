@@ -21,6 +21,10 @@ CONFIGS = {
     "allno": dict(target="allnoconfig"),
     "allyes": dict(target="allyesconfig"),
     "novga": dict(defconfig="qemu_defconfig", fragment=["# CONFIG_VGA_CONSOLE is not set"]),
+    # The kernel's own "tessera> " echo prompt instead of init and the shell.
+    "qemu-echo": dict(defconfig="qemu_defconfig", fragment=["# CONFIG_PROCESSES is not set"]),
+    # qemu_defconfig without user space (no initramfs on the ISO).
+    "qemu-nouser": dict(defconfig="qemu_defconfig", fragment=["# CONFIG_USER_SPACE is not set"]),
 }
 CONFIGS.update({d[:-len("_defconfig")]: dict(defconfig=d) for d in kbuild.DEFCONFIGS})
 

@@ -164,7 +164,7 @@ def test_iso_loads_the_initramfs(boot):
 
 
 def test_user_space_off_changes_nothing(kernels):
-    b = kernels("qemu")
+    b = kernels("qemu-nouser")
     assert b.config_values().get("USER_SPACE", "n") == "n"
     grub_cfg = (b.odir / ".iso/boot/grub/grub.cfg").read_text()
     assert "module2" not in grub_cfg

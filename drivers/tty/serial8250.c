@@ -44,14 +44,21 @@ static void serial_putc(char c)
 	outb(UART_DATA, (u8)c);
 }
 
+/*
+ * A terminal needs CR LF. printk text has bare LFs; the TTY's ONLCR already
+ * turned user output into CR LF, so a CR is added only where none came.
+ */
 static void serial_write(const char *s, size_t len)
 {
+	static char last;
+
 	if (!serial_ready)
 		return;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n')
+		if (s[i] == '\n' && last != '\r')
 			serial_putc('\r');
 		serial_putc(s[i]);
+		last = s[i];
 	}
 }
 

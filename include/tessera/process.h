@@ -101,6 +101,8 @@ int tty_foreground_pgrp(void);
 void syscall_init(void);
 /* Last C code before any return to ring 3: points RSP0 at this thread's stack. */
 void exit_to_user_mode(struct pt_regs *regs);
+/* Whether the frame can leave by SYSRET (RCX = RIP, R11 = RFLAGS, canonical). */
+bool syscall_can_sysret(const struct pt_regs *regs);
 /* The system-call dispatcher the entry stub calls. */
 void do_syscall(struct pt_regs *regs);
 /* Loads regs and enters ring 3. */

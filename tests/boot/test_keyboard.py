@@ -19,7 +19,8 @@ KEY_PAUSE = 0.05        # sendkey returns before the guest has taken the key
 def de_kernel():
     try:
         return kbuild.build("kbd_de", defconfig="qemu_defconfig",
-                            fragment=["# CONFIG_KBD_LAYOUT_US is not set",
+                            fragment=["# CONFIG_PROCESSES is not set",
+                                      "# CONFIG_KBD_LAYOUT_US is not set",
                                       "CONFIG_KBD_LAYOUT_DE=y"])
     except kbuild.BuildError as e:
         pytest.fail("building the DE layout failed:\n%s" % e, pytrace=False)
@@ -46,7 +47,7 @@ def start(boot, iso):
 
 
 def test_keyboard_lines(kernels, boot):
-    q, layout = start(boot, kernels.iso("qemu", ""))
+    q, layout = start(boot, kernels.iso("qemu-echo", ""))
     assert layout == "us"
     keys(q, "h", "i", "ret")
     expect_read(q, "hi")
@@ -70,7 +71,7 @@ def test_keyboard_lines(kernels, boot):
 
 
 def test_serial_lines(kernels, boot):
-    q, _ = start(boot, kernels.iso("qemu", ""))
+    q, _ = start(boot, kernels.iso("qemu-echo", ""))
     q.child.send("over serial\r")
     expect_read(q, "over serial")
     q.child.send("abx\x7f\x7fc\n")

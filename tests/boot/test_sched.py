@@ -18,7 +18,10 @@ POLICIES = ("rr", "mlfq", "stride")
 ALL_THREE = ["CONFIG_SCHED_RR=y", "CONFIG_SCHED_MLFQ=y", "CONFIG_SCHED_STRIDE=y"]
 # Configurations of this file, each built once (debug_defconfig has KTEST).
 SCHED_CONFIGS = {
-    "sched-all": ALL_THREE + ["CONFIG_DEBUG_LOCKS=y", "CONFIG_SCHED_TRACE=y"],
+    # Without processes the boot thread ends in the kernel's echo prompt,
+    # which test_console_reader_blocks watches block.
+    "sched-all": ALL_THREE + ["CONFIG_DEBUG_LOCKS=y", "CONFIG_SCHED_TRACE=y",
+                              "# CONFIG_PROCESSES is not set"],
     "sched-coop": ALL_THREE + ["# CONFIG_PREEMPT is not set"],
     "sched-mlfq-only": ["CONFIG_SCHED_DEFAULT_MLFQ=y", "# CONFIG_SCHED_RR is not set",
                         "# CONFIG_SCHED_STRIDE is not set"],

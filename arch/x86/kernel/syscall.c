@@ -46,6 +46,9 @@ extern char syscall_entry[];
 _Static_assert(offsetof(struct cpu, user_rsp) == 40, "syscall_entry.asm CPU_USER_RSP");
 _Static_assert(offsetof(struct cpu, kernel_rsp) == 48, "syscall_entry.asm CPU_KERNEL_RSP");
 _Static_assert(sizeof(struct pt_regs) == 22 * 8, "syscall_entry.asm frame");
+_Static_assert(offsetof(struct pt_regs, vector) == 15 * 8, "syscall_entry.asm PT_REGS_VECTOR");
+_Static_assert(offsetof(struct pt_regs, rsp) - offsetof(struct pt_regs, rip) == 3 * 8,
+	       "syscall_entry.asm PT_FRAME_RSP");
 _Static_assert(offsetof(struct thread, cr3) == 32, "switch.asm THREAD_CR3");
 
 static void protections_init(void)
@@ -77,6 +80,23 @@ void syscall_init(void)
 	msr_write(MSR_LSTAR, (u64)syscall_entry);
 	msr_write(MSR_FMASK, SYSCALL_FMASK);
 	protections_init();
+}
+
+/*
+ * Whether user_return may leave with SYSRET instead of IRETQ. SYSRET takes
+ * RIP from RCX and RFLAGS from R11 and sets fixed CS/SS, so the frame must
+ * say exactly that; a non-canonical RCX would #GP in ring 0 with the user's
+ * RSP (CVE-2012-0217), and TF/RF need IRETQ's exact semantics. After
+ * execve or a signal frame RCX differs from RIP and IRETQ is used.
+ */
+#define RFLAGS_RF       (1UL << 16)
+#define USER_ADDR_BITS  47
+
+bool syscall_can_sysret(const struct pt_regs *regs)
+{
+	return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+	       (regs->rip >> USER_ADDR_BITS) == 0 && regs->cs == USER_CS &&
+	       regs->ss == USER_DS && !(regs->rflags & (RFLAGS_TF | RFLAGS_RF));
 }
 
 void exit_to_user_mode(struct pt_regs *regs)
