@@ -49,7 +49,7 @@ unexport $(filter CONFIG_%,$(.VARIABLES))
 config-targets := config menuconfig guiconfig oldconfig olddefconfig defconfig \
 	savedefconfig allnoconfig allyesconfig alldefconfig randconfig listnewconfig
 no-config-targets := help clean mrproper distclean kernelversion deps check \
-	unit-test check-configs bench
+	unit-test check-configs bench bench-user disk
 config-goals := $(filter $(config-targets) %_defconfig %.config,$(MAKECMDGOALS))
 other-goals := $(filter-out $(config-goals),$(MAKECMDGOALS))
 

@@ -4,6 +4,11 @@ make bench: builds qemu_defconfig with the in-kernel benchmarks, boots it
 with `ktest=bench sched_bench`, and prints every JSON line the guest emits
 (cycles are guest rdtsc under TCG: compare ratios from one run only), then
 the boot time and the host allocator benchmarks (bench/host).
+
+--user (make bench-user): ubench on Tessera and on Linux, side by side
+(BENCH_RUNS=N boots each N times and shows the median run and the range;
+BENCH_ICOUNT=1 counts guest instructions; BENCH_DISK=1 adds ext2 and FAT);
+--min-mem: the smallest -m each defconfig boots with (bench/userbench.py).
 """
 import json
 import os
@@ -45,6 +50,15 @@ def boot_time(lines):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if "--user" in sys.argv[1:] or "--min-mem" in sys.argv[1:]:
+        # The user-space benchmarks against Linux (make bench-user) and the
+        # smallest -m per defconfig (bench/run.py --min-mem): bench/userbench.py.
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import userbench
+        if "--min-mem" in sys.argv[1:]:
+            return userbench.min_mem_main(OUT)
+        runs = int(os.environ.get("BENCH_RUNS", "1"))
+        return userbench.main(OUT, runs=runs, disk=os.environ.get("BENCH_DISK", "0") != "0")
     make("qemu_defconfig", "ktest.config")
     make("-j2", "iso", "CMDLINE=ktest=bench sched_bench")
     lines, wall = boot_lines()

@@ -30,3 +30,20 @@ def test_conformance_suites_pass():
     for core in ("slab", "firstfit", "bump"):
         for variant in (core, core + "_poison"):
             assert re.search(r"^=== \S*/heap_%s$" % variant, out, re.M), "no heap suite " + variant
+    # The filesystem suite ran on ext2 (1, 2 and 4 KiB blocks, rev 0; e2fsck
+    # clean after every case) and the damaged-image corpus was all rejected.
+    assert re.search(r"^=== \S*/fs_suite_ext2$", out, re.M), "no fs suite for ext2"
+    for variant in ("1k", "2k", "4k", "rev0"):
+        assert re.search(r"^fs_suite: ext2 %s: \d+ cases, 0 failed$" % variant, out, re.M), \
+            "fs suite on ext2 %s did not pass" % variant
+    m = re.search(r"fs_corrupt: (\d+) of (\d+) named damages rejected", out)
+    assert m and m.group(1) == m.group(2), "ext2 damaged images not all rejected"
+    # The same suite on FAT12/16/32 (fsck.fat -n clean after every case), the
+    # mtools interoperability cases, and FAT's damaged-image corpus.
+    assert re.search(r"^=== \S*/fs_suite_fat$", out, re.M), "no fs suite for vfat"
+    for variant in ("fat12", "fat16", "fat32"):
+        assert re.search(r"^fs_suite: vfat %s: \d+ cases, 0 failed$" % variant, out, re.M), \
+            "fs suite on vfat %s did not pass" % variant
+    assert re.search(r"^=== \S*/fat_interop$", out, re.M), "no FAT/mtools interop run"
+    m = re.search(r"fat_corrupt: (\d+) of (\d+) damaged images rejected", out)
+    assert m and m.group(1) == m.group(2), "FAT damaged images not all rejected"

@@ -24,6 +24,13 @@ u16 acpi_pm1a_cnt_port(void)
 	return pm1a_cnt;
 }
 
+int acpi_get_table(const char *sig, struct acpi_table *out)
+{
+	if (!tables.root_table)
+		return -ENOENT;
+	return acpi_find_table(&tables, sig, out) ? -ENOENT : 0;
+}
+
 /*
  * Readable means inside the boot direct map and inside the memory map
  * entries (contiguous ones joined) that hold pa, so a corrupt length never

@@ -1,14 +1,19 @@
 /*
  * Legacy IDE/ATA disks by PIO: both channels at the ISA ports, master and
- * slave, IDENTIFY, 28- and 48-bit LBA. Polled with deadlines: a silent or
- * failing drive gives -EIO, never a hang. (ATA/ATAPI-6, T13/1410D.)
+ * slave, IDENTIFY, 28- and 48-bit LBA. Each DRQ block is waited for asleep
+ * on IRQ 14/15 (polled while probing or without the line), with deadlines:
+ * a silent or failing drive gives -EIO, never a hang. (ATA/ATAPI-6.)
  */
 #include <asm/io.h>
 #include <asm/tsc.h>
+#include <block/blk_wait.h>
 #include <block/blkdev.h>
 #include <lib/string.h>
 #include <mm/heap.h>
+#include <tessera/delay.h>
 #include <tessera/errno.h>
+#include <tessera/irq.h>
+#include <tessera/mutex.h>
 #include <tessera/printk.h>
 #include <tessera/spinlock.h>
 
@@ -27,7 +32,9 @@
 #define ATA_SR_DRQ          0x08
 #define ATA_SR_DF           0x20
 #define ATA_SR_BSY          0x80
-#define ATA_CTL_NIEN        0x02    /* no interrupts: this driver polls */
+#define ATA_CTL_NIEN        0x02    /* no interrupts: while probing, or polling */
+#define ATA_CTL_SRST        0x04    /* software reset of both drives */
+#define ATA_SRST_NS         5000    /* SRST is held at least 5 us */
 #define ATA_DEV_LBA         0x40
 #define ATA_DEV_OBS         0xa0    /* obsolete bits older drives want set */
 #define ATA_DEV_SLAVE       0x10
@@ -63,18 +70,23 @@
 
 struct ata_channel {
 	u16 io, ctl;
+	u8 irq_line;
+	bool irq;                   /* INTRQ enabled and the line is ours */
+	unsigned int drives;
+	struct mutex lock;          /* master and slave share the task file */
+	struct completion done;
 };
 
 struct ata_drive {
 	struct blkdev bd;
-	const struct ata_channel *ch;
+	struct ata_channel *ch;
 	bool slave, lba48;
 	char model[ATA_ID_MODEL_LEN + 1];
 };
 
-static const struct ata_channel ata_channels[] = {
-	{ 0x1f0, 0x3f6 },           /* primary: IRQ 14 */
-	{ 0x170, 0x376 },           /* secondary: IRQ 15 */
+static struct ata_channel ata_channels[] = {
+	{ .io = 0x1f0, .ctl = 0x3f6, .irq_line = 14 },      /* primary */
+	{ .io = 0x170, .ctl = 0x376, .irq_line = 15 },      /* secondary */
 };
 
 static u8 ata_status(const struct ata_channel *ch)
@@ -89,38 +101,59 @@ static void ata_delay400(const struct ata_channel *ch)
 		inb(ch->ctl);
 }
 
-/* Waits for BSY to clear, then for DRQ if want_drq. 0, or -EIO on error/timeout. */
-static int ata_wait(const struct ata_channel *ch, bool want_drq)
+struct ata_wait_ctx {
+	const struct ata_channel *ch;
+	bool want_drq;
+};
+
+/* Done when BSY is clear and DRQ is up (if wanted) or an error shows. */
+static bool ata_ready(void *ctx)
 {
-	unsigned long long deadline = ktime_ns() + ATA_TIMEOUT_NS;
+	const struct ata_wait_ctx *w = ctx;
+	u8 st = inb(w->ch->ctl);        /* the alternate status: reading it acks nothing */
 
-	for (;;) {
-		u8 st = ata_status(ch);
-
-		if (st == ATA_STATUS_FLOATING)
-			return -EIO;
-		if (!(st & ATA_SR_BSY)) {
-			if (st & (ATA_SR_ERR | ATA_SR_DF))
-				return -EIO;
-			if (!want_drq || (st & ATA_SR_DRQ))
-				return 0;
-		}
-		if (ktime_ns() > deadline)
-			return -EIO;
-		cpu_relax();
-	}
+	if (st == ATA_STATUS_FLOATING)
+		return true;
+	if (st & ATA_SR_BSY)
+		return false;
+	return !w->want_drq || (st & (ATA_SR_DRQ | ATA_SR_ERR | ATA_SR_DF));
 }
 
+/*
+ * Waits for BSY to clear, then for DRQ if want_drq: asleep until INTRQ
+ * when intrq (the drive raises it for this step) and the channel has its
+ * line, else polled. 0, or -EIO on error/timeout.
+ */
+static int ata_wait_for(struct ata_channel *ch, bool want_drq, bool intrq)
+{
+	struct ata_wait_ctx w = { ch, want_drq };
+	u8 st;
+
+	if (blk_wait(&ch->done, intrq && ch->irq, ata_ready, &w, ATA_TIMEOUT_NS))
+		return -EIO;
+	st = ata_status(ch);            /* also acknowledges INTRQ */
+	if (st == ATA_STATUS_FLOATING || (st & (ATA_SR_ERR | ATA_SR_DF)))
+		return -EIO;
+	return 0;
+}
+
+/* A step that ends in INTRQ: each data-in block, a command's end. */
+static int ata_wait(struct ata_channel *ch, bool want_drq)
+{
+	return ata_wait_for(ch, want_drq, true);
+}
+
+/* Selecting a drive raises no INTRQ: polled, it takes microseconds. */
 static int ata_select(struct ata_drive *d, u8 bits)
 {
-	const struct ata_channel *ch = d->ch;
-	int err = ata_wait(ch, false);
+	struct ata_channel *ch = d->ch;
+	int err = ata_wait_for(ch, false, false);
 
 	if (err)
 		return err;
 	outb(ch->io + ATA_REG_DEVICE, ATA_DEV_OBS | bits | (d->slave ? ATA_DEV_SLAVE : 0));
 	ata_delay400(ch);
-	return ata_wait(ch, false);
+	return ata_wait_for(ch, false, false);
 }
 
 /* Loads count and LBA and issues cmd; count 0 means 256 (28) or 65536 (48). */
@@ -156,7 +189,7 @@ static int ata_issue(struct ata_drive *d, u64 lba, u32 count, u8 cmd28, u8 cmd48
 	return 0;
 }
 
-static int ata_pio_in(const struct ata_channel *ch, u16 *buf)
+static int ata_pio_in(struct ata_channel *ch, u16 *buf)
 {
 	int err;
 
@@ -164,19 +197,22 @@ static int ata_pio_in(const struct ata_channel *ch, u16 *buf)
 	err = ata_wait(ch, true);
 	if (err)
 		return err;
+	reinit_completion(&ch->done);   /* the next block's INTRQ is a new event */
 	for (int i = 0; i < ATA_WORDS; i++)
 		buf[i] = inw(ch->io + ATA_REG_DATA);
 	return 0;
 }
 
-static int ata_pio_out(const struct ata_channel *ch, const u16 *buf)
+/* The first block of a write gets DRQ without INTRQ (PIO data-out protocol). */
+static int ata_pio_out(struct ata_channel *ch, const u16 *buf, bool first)
 {
 	int err;
 
 	ata_delay400(ch);
-	err = ata_wait(ch, true);
+	err = ata_wait_for(ch, true, !first);
 	if (err)
 		return err;
+	reinit_completion(&ch->done);
 	for (int i = 0; i < ATA_WORDS; i++)
 		outw(ch->io + ATA_REG_DATA, buf[i]);
 	return 0;
@@ -187,9 +223,8 @@ static u32 ata_chunk(u32 count)
 	return count < ATA_MAX_COUNT28 ? count : ATA_MAX_COUNT28;
 }
 
-static int ata_read(struct blkdev *bd, u64 lba, u32 count, void *buf)
+static int ata_read_locked(struct ata_drive *d, u64 lba, u32 count, void *buf)
 {
-	struct ata_drive *d = bd->priv;
 	u8 *p = buf;
 
 	while (count) {
@@ -206,9 +241,8 @@ static int ata_read(struct blkdev *bd, u64 lba, u32 count, void *buf)
 	return 0;
 }
 
-static int ata_flush(struct blkdev *bd)
+static int ata_flush_locked(struct ata_drive *d)
 {
-	struct ata_drive *d = bd->priv;
 	int err = ata_select(d, 0);
 
 	if (err)
@@ -218,9 +252,8 @@ static int ata_flush(struct blkdev *bd)
 	return ata_wait(d->ch, false);
 }
 
-static int ata_write(struct blkdev *bd, u64 lba, u32 count, const void *buf)
+static int ata_write_locked(struct ata_drive *d, u64 lba, u32 count, const void *buf)
 {
-	struct ata_drive *d = bd->priv;
 	const u8 *p = buf;
 
 	while (count) {
@@ -228,7 +261,7 @@ static int ata_write(struct blkdev *bd, u64 lba, u32 count, const void *buf)
 		int err = ata_issue(d, lba, n, ATA_CMD_WRITE, ATA_CMD_WRITE_EXT);
 
 		for (u32 i = 0; !err && i < n; i++, p += ATA_SECTOR)
-			err = ata_pio_out(d->ch, (const u16 *)p);
+			err = ata_pio_out(d->ch, (const u16 *)p, i == 0);
 		if (!err) {
 			ata_delay400(d->ch);
 			err = ata_wait(d->ch, false);
@@ -239,6 +272,62 @@ static int ata_write(struct blkdev *bd, u64 lba, u32 count, const void *buf)
 		count -= n;
 	}
 	return 0;
+}
+
+/*
+ * After a failed or timed-out command the drive may still hold DRQ with
+ * data, and then refuses new commands: a software reset clears that.
+ */
+static void ata_recover(struct ata_channel *ch)
+{
+	struct ata_wait_ctx w = { ch, false };
+
+	outb(ch->ctl, ATA_CTL_SRST | ATA_CTL_NIEN);
+	ndelay_spin(ATA_SRST_NS);
+	outb(ch->ctl, ch->irq ? 0 : ATA_CTL_NIEN);
+	ata_delay400(ch);
+	blk_wait(&ch->done, false, ata_ready, &w, ATA_TIMEOUT_NS);
+	ata_status(ch);
+}
+
+/* The block layer locks each disk; master and slave also share the channel. */
+static int ata_read(struct blkdev *bd, u64 lba, u32 count, void *buf)
+{
+	struct ata_drive *d = bd->priv;
+	int err;
+
+	mutex_lock(&d->ch->lock);
+	err = ata_read_locked(d, lba, count, buf);
+	if (err)
+		ata_recover(d->ch);
+	mutex_unlock(&d->ch->lock);
+	return err;
+}
+
+static int ata_write(struct blkdev *bd, u64 lba, u32 count, const void *buf)
+{
+	struct ata_drive *d = bd->priv;
+	int err;
+
+	mutex_lock(&d->ch->lock);
+	err = ata_write_locked(d, lba, count, buf);
+	if (err)
+		ata_recover(d->ch);
+	mutex_unlock(&d->ch->lock);
+	return err;
+}
+
+static int ata_flush(struct blkdev *bd)
+{
+	struct ata_drive *d = bd->priv;
+	int err;
+
+	mutex_lock(&d->ch->lock);
+	err = ata_flush_locked(d);
+	if (err)
+		ata_recover(d->ch);
+	mutex_unlock(&d->ch->lock);
+	return err;
 }
 
 static const struct blkdev_ops ata_ops = {
@@ -264,7 +353,7 @@ static void ata_model(const u16 *id, char *out)
 /* 0 and id filled for an ATA disk; -ENODEV for none, ATAPI or SATA-bridged. */
 static int ata_identify(struct ata_drive *d, u16 *id)
 {
-	const struct ata_channel *ch = d->ch;
+	struct ata_channel *ch = d->ch;
 	u16 sig;
 
 	outb(ch->ctl, ATA_CTL_NIEN);
@@ -284,7 +373,7 @@ static int ata_identify(struct ata_drive *d, u16 *id)
 	return ata_pio_in(ch, id) ? -ENODEV : 0;
 }
 
-static void ata_probe(const struct ata_channel *ch, bool slave, u16 *id)
+static void ata_probe(struct ata_channel *ch, bool slave, u16 *id)
 {
 	struct ata_drive *d = kzalloc(sizeof(*d), GFP_KERNEL);
 	u64 sectors;
@@ -311,6 +400,36 @@ static void ata_probe(const struct ata_channel *ch, bool slave, u16 *id)
 		slave ? "slave" : "master", d->model, d->lba48 ? 48 : 28);
 	if (blkdev_register(&d->bd))
 		kfree(d);
+	else
+		ch->drives++;
+}
+
+/* INTRQ acknowledged by reading the status register; the waiter checks the rest. */
+static void ata_interrupt(struct pt_regs *regs, void *ctx)
+{
+	struct ata_channel *ch = ctx;
+
+	(void)regs;
+	ata_status(ch);
+	blk_wait_irq(&ch->done);
+}
+
+/* After probing (which polls): the channel's ISA line, then nIEN off. */
+static void ata_setup_irq(struct ata_channel *ch)
+{
+	if (!ch->drives)
+		return;
+	mutex_lock(&ch->lock);
+	if (irq_request(ch->irq_line, ata_interrupt, ch) == 0) {
+		ch->irq = true;
+		outb(ch->ctl, 0);
+		ata_status(ch);         /* drop an INTRQ left from probing */
+		blk_wait_irq_disk();
+		pr_info("ata: irq %u for channel %#x\n", ch->irq_line, ch->io);
+	} else {
+		pr_info("ata: channel %#x polling (irq %u is taken)\n", ch->io, ch->irq_line);
+	}
+	mutex_unlock(&ch->lock);
 }
 
 void ata_init(void)
@@ -320,8 +439,13 @@ void ata_init(void)
 	if (!id)
 		return;
 	for (unsigned int c = 0; c < sizeof(ata_channels) / sizeof(ata_channels[0]); c++) {
-		ata_probe(&ata_channels[c], false, id);
-		ata_probe(&ata_channels[c], true, id);
+		struct ata_channel *ch = &ata_channels[c];
+
+		mutex_init(&ch->lock);
+		init_completion(&ch->done);
+		ata_probe(ch, false, id);
+		ata_probe(ch, true, id);
+		ata_setup_irq(ch);
 	}
 	kfree(id);
 }

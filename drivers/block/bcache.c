@@ -1,7 +1,7 @@
 /*
- * Buffer cache: up to CONFIG_BLK_CACHE_BUFFERS blocks on one LRU list, a
- * lookup by walking it (small caches: fine), write-back of dirty blocks on
- * eviction and on bsync. One mutex covers the list and the I/O it does.
+ * Buffer cache: up to CONFIG_BLK_CACHE_BUFFERS blocks on one LRU list and in
+ * a hash table on (device, block) for O(1) lookups, write-back of dirty
+ * blocks on eviction and on bsync. One mutex covers both and the I/O done.
  */
 #include <block/bcache.h>
 #include <lib/string.h>
@@ -9,7 +9,11 @@
 #include <tessera/errno.h>
 #include <tessera/printk.h>
 
+/* One bucket per buffer: chains stay about one long whatever the size. */
+#define BC_HASH_BUCKETS     CONFIG_BLK_CACHE_BUFFERS
+
 static struct list_head bc_lru = LIST_HEAD_INIT(bc_lru);
+static struct buf *bc_hash[BC_HASH_BUCKETS];
 static DEFINE_MUTEX(bc_lock);
 static struct bcache_stats bc_stats;
 
@@ -33,16 +37,40 @@ static int bc_writeback(struct buf *b)
 	return 0;
 }
 
+static struct buf **bc_bucket(const struct blkdev *bd, u64 block)
+{
+	u64 h = (block ^ ((uintptr_t)bd >> 4)) * 0x9e3779b97f4a7c15ull;  /* Fibonacci hashing */
+
+	return &bc_hash[(h >> 32) % BC_HASH_BUCKETS];
+}
+
+static void bc_hash_add(struct buf *b)
+{
+	struct buf **head = bc_bucket(b->bd, b->block);
+
+	b->hash_next = *head;
+	*head = b;
+}
+
+/* Takes b out of its bucket, if it has an identity (bd set) at all. */
+static void bc_hash_del(struct buf *b)
+{
+	if (!b->bd)
+		return;
+	for (struct buf **pp = bc_bucket(b->bd, b->block); *pp; pp = &(*pp)->hash_next) {
+		if (*pp == b) {
+			*pp = b->hash_next;
+			break;
+		}
+	}
+	b->hash_next = NULL;
+}
+
 static struct buf *bc_lookup(struct blkdev *bd, u64 block, u32 size)
 {
-	struct list_head *pos;
-
-	list_for_each(pos, &bc_lru) {
-		struct buf *b = list_entry(pos, struct buf, lru);
-
+	for (struct buf *b = *bc_bucket(bd, block); b; b = b->hash_next)
 		if (b->bd == bd && b->block == block && b->size == size)
 			return b;
-	}
 	return NULL;
 }
 
@@ -64,6 +92,7 @@ static struct buf *bc_new(u32 size)
 
 static void bc_free(struct buf *b)
 {
+	bc_hash_del(b);
 	list_del(&b->lru);
 	kfree(b->data);
 	kfree(b);
@@ -79,6 +108,8 @@ static struct buf *bc_evict(void)
 		if (b->refs || (b->dirty && bc_writeback(b)))
 			continue;
 		list_del(&b->lru);
+		bc_hash_del(b);
+		b->bd = NULL;
 		bc_stats.evictions++;
 		return b;
 	}
@@ -131,6 +162,7 @@ static int bc_fill(struct blkdev *bd, u64 block, u32 size, struct buf **out)
 	}
 	b->refs = 1;
 	list_add(&b->lru, &bc_lru);
+	bc_hash_add(b);
 	*out = b;
 	return 0;
 }

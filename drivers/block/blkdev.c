@@ -4,6 +4,7 @@
  */
 #include <block/blkdev.h>
 #include <block/partition.h>
+#include <fs/vfs.h>             /* MKDEV, MAJOR: no VFS calls */
 #include <lib/format.h>
 #include <lib/string.h>
 #include <mm/heap.h>
@@ -34,6 +35,39 @@ struct blkdev *blkdev_find(const char *name)
 		if (strcmp(bd->name, name) == 0)
 			return bd;
 	return NULL;
+}
+
+struct blkdev *blkdev_by_dev(kdev_t dev)
+{
+	for (struct blkdev *bd = blk_devices; bd; bd = bd->next)
+		if (bd->dev == dev)
+			return bd;
+	return NULL;
+}
+
+/* Minors past a disk's 16 come from one shared range, as Linux's block_ext. */
+static unsigned int blk_ext_minor;
+
+static kdev_t blkdev_disk_dev(const struct blkdev *bd)
+{
+	size_t len = strlen(bd->name);
+	unsigned int index = len == 3 ? (unsigned int)(bd->name[2] - 'a') : 0;
+	unsigned int major = BLK_MAJOR_EXT;
+
+	if (strncmp(bd->name, "sd", 2) == 0 && len == 3)
+		major = BLK_MAJOR_SD;
+	else if (strncmp(bd->name, "vd", 2) == 0 && len == 3)
+		major = BLK_MAJOR_VD;
+	if (major == BLK_MAJOR_EXT)
+		return MKDEV(major, blk_ext_minor++);
+	return MKDEV(major, index * BLK_MINORS_PER_DISK);
+}
+
+static kdev_t blkdev_part_dev(const struct blkdev *disk, unsigned int partno)
+{
+	if (MAJOR(disk->dev) != BLK_MAJOR_EXT && partno < BLK_MINORS_PER_DISK)
+		return disk->dev + partno;
+	return MKDEV(BLK_MAJOR_EXT, blk_ext_minor++);
 }
 
 void blkdev_disk_name(const char *prefix, char *buf, size_t len)
@@ -142,6 +176,7 @@ static void blkdev_add_partition(struct blkdev *disk, const struct part_entry *e
 	p->start = e->start;
 	p->parent = disk;
 	p->partno = e->index;
+	p->dev = blkdev_part_dev(disk, e->index);
 	pr_info("blk: %s: start %llu, %llu sectors (%llu MiB)\n", p->name,
 		(unsigned long long)p->start, (unsigned long long)p->sectors,
 		(unsigned long long)(p->sectors * p->sector_size >> 20));
@@ -183,6 +218,7 @@ int blkdev_register(struct blkdev *bd)
 	bd->parent = NULL;
 	bd->start = 0;
 	bd->partno = 0;
+	bd->dev = blkdev_disk_dev(bd);
 	mutex_init(&bd->lock);
 	pr_info("blk: %s: %llu sectors of %u bytes (%llu MiB)\n", bd->name,
 		(unsigned long long)bd->sectors, bd->sector_size,

@@ -16,6 +16,8 @@
 #define MBR_TYPE_EXT_LBA    0x0f
 #define MBR_TYPE_EXT_LINUX  0x85
 #define MBR_TYPE_GPT        0xee
+#define MBR_FIRST_LOGICAL   5       /* sda5 is the first logical partition */
+#define MBR_MAX_EBRS        64      /* bounds a corrupt chain */
 
 /* GPT header and entry layout (UEFI 2.10, sections 5.3.2 and 5.3.3). */
 #define GPT_HEADER_LBA      1
@@ -94,20 +96,89 @@ static bool mbr_is_extended(u8 type)
 	       type == MBR_TYPE_EXT_LINUX;
 }
 
+static void mbr_add(const struct part_io *io, struct part_table *pt, u64 start,
+		    u64 sectors, u8 type, unsigned int index)
+{
+	unsigned int before = pt->count;
+
+	part_add(pt, io, start, sectors, index);
+	if (pt->count > before)
+		pt->part[before].mbr_type = type;
+}
+
+static bool mbr_signed(const u8 *sector)
+{
+	return sector[MBR_SIG_OFFSET] == 0x55 && sector[MBR_SIG_OFFSET + 1] == 0xaa;
+}
+
+/*
+ * Follows the chain of extended boot records: each EBR's first entry is a
+ * logical partition (relative to that EBR), its second the next EBR
+ * (relative to the extended partition's start). Logical partitions are
+ * numbered from 5 and must lie inside the container. A bad link ends the
+ * chain (counted rejected) but keeps what was found: primaries stay usable.
+ */
+static void mbr_logical(const struct part_io *io, struct part_table *pt, u64 ext_start,
+			u64 ext_sectors)
+{
+	u64 ext_end = ext_start + ext_sectors, ebr = ext_start;
+	unsigned int index = MBR_FIRST_LOGICAL;
+
+	for (unsigned int n = 0; n < MBR_MAX_EBRS; n++) {
+		const u8 *data = io->buf + MBR_TABLE_OFFSET, *link = data + MBR_ENTRY_SIZE;
+		u64 start, sectors, next;
+
+		if (ebr >= ext_end || io->read(io->ctx, ebr, io->buf) || !mbr_signed(io->buf)) {
+			pt->rejected++;
+			return;
+		}
+		start = ebr + get_le32(data + 8), sectors = get_le32(data + 12);
+		if (data[4] != MBR_TYPE_EMPTY && !mbr_is_extended(data[4])) {
+			if (start < ext_start || start + sectors > ext_end)
+				pt->rejected++;
+			else
+				mbr_add(io, pt, start, sectors, data[4], index++);
+		}
+		next = get_le32(link + 8);
+		if (!mbr_is_extended(link[4]) || next == 0)
+			return;
+		if (ext_start + next <= ebr) {          /* links only go forward: no loops */
+			pt->rejected++;
+			return;
+		}
+		ebr = ext_start + next;
+	}
+	pt->rejected++;
+}
+
 static void mbr_parse(const struct part_io *io, struct part_table *pt)
 {
+	u64 ext_start = 0, ext_sectors = 0;
+
 	pt->scheme = PART_MBR;
 	for (unsigned int i = 0; i < MBR_ENTRIES; i++) {
 		const u8 *ent = io->buf + MBR_TABLE_OFFSET + i * MBR_ENTRY_SIZE;
 		u8 type = ent[4];
-		unsigned int before = pt->count;
 
-		if (type == MBR_TYPE_EMPTY || mbr_is_extended(type))
+		if (type == MBR_TYPE_EMPTY)
 			continue;
-		part_add(pt, io, get_le32(ent + 8), get_le32(ent + 12), i + 1);
-		if (pt->count > before)
-			pt->part[before].mbr_type = type;
+		if (!mbr_is_extended(type)) {
+			mbr_add(io, pt, get_le32(ent + 8), get_le32(ent + 12), type, i + 1);
+			continue;
+		}
+		if (ext_sectors) {                      /* only the first container counts */
+			pt->rejected++;
+			continue;
+		}
+		ext_start = get_le32(ent + 8), ext_sectors = get_le32(ent + 12);
+		if (ext_start == 0 || ext_start >= io->sectors ||
+		    ext_sectors > io->sectors - ext_start || ext_sectors == 0) {
+			pt->rejected++;
+			ext_sectors = 0;
+		}
 	}
+	if (ext_sectors)            /* after the loop: reading EBRs reuses io->buf */
+		mbr_logical(io, pt, ext_start, ext_sectors);
 }
 
 static bool gpt_header_ok(const struct part_io *io, u8 *hdr, u64 lba)
@@ -229,7 +300,7 @@ int part_scan(const struct part_io *io, struct part_table *pt)
 	err = io->read(io->ctx, 0, io->buf);
 	if (err)
 		return err;
-	if (io->buf[MBR_SIG_OFFSET] != 0x55 || io->buf[MBR_SIG_OFFSET + 1] != 0xaa)
+	if (!mbr_signed(io->buf))
 		return 0;
 	if (mbr_is_protective(io->buf))
 		return gpt_parse(io, pt);

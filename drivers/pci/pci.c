@@ -1,6 +1,7 @@
 /*
- * PCI bus scan through configuration mechanism #1 (ports 0xcf8/0xcfc): every
- * bus behind bridges, every function, BAR sizing, and the driver registry.
+ * PCI bus scan through ECAM (ecam.c) or configuration mechanism #1 (ports
+ * 0xcf8/0xcfc): every bus behind bridges, every function, BAR sizing,
+ * capabilities, and the driver registry.
  */
 #include <pci/pci.h>
 #include <asm/io.h>
@@ -8,6 +9,7 @@
 #include <tessera/errno.h>
 #include <tessera/printk.h>
 #include <tessera/spinlock.h>
+#include "internal.h"
 
 /* PCI Local Bus Spec 3.0, section 3.2.2.3.2: configuration mechanism #1. */
 #define PCI_CONFIG_ADDRESS  0xcf8
@@ -41,10 +43,15 @@ static u32 pci_address(u8 bus, u8 slot, u8 func, u8 off)
 	       (u32)func << 8 | (off & 0xfc);
 }
 
+#define PCI_CAP_MAX         48      /* bounds a looping capability list */
+
 static u32 pci_conf_read(u8 bus, u8 slot, u8 func, u8 off)
 {
+	volatile u32 *ecam = pci_ecam_addr(bus, slot, func, off);
 	u32 val;
 
+	if (ecam)
+		return *ecam;
 	spin_lock(&pci_config_lock);
 	outl(PCI_CONFIG_ADDRESS, pci_address(bus, slot, func, off));
 	val = inl(PCI_CONFIG_DATA);
@@ -54,6 +61,12 @@ static u32 pci_conf_read(u8 bus, u8 slot, u8 func, u8 off)
 
 static void pci_conf_write(u8 bus, u8 slot, u8 func, u8 off, u32 val)
 {
+	volatile u32 *ecam = pci_ecam_addr(bus, slot, func, off);
+
+	if (ecam) {
+		*ecam = val;
+		return;
+	}
 	spin_lock(&pci_config_lock);
 	outl(PCI_CONFIG_ADDRESS, pci_address(bus, slot, func, off));
 	outl(PCI_CONFIG_DATA, val);
@@ -88,6 +101,19 @@ void pci_write16(const struct pci_dev *d, u8 off, u16 val)
 
 	old &= ~(0xffffu << shift);
 	pci_write32(d, off, old | (u32)val << shift);
+}
+
+u8 pci_find_capability(const struct pci_dev *d, u8 id)
+{
+	u8 cap;
+
+	if (!(pci_read16(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return 0;
+	cap = pci_read8(d, PCI_CAP_PTR) & ~3;
+	for (int n = 0; cap && n < PCI_CAP_MAX; n++, cap = pci_read8(d, cap + 1) & ~3)
+		if (pci_read8(d, cap) == id)
+			return cap;
+	return 0;
 }
 
 void pci_enable_device(struct pci_dev *d)
@@ -183,6 +209,7 @@ static void pci_add_function(u8 bus, u8 slot, u8 func)
 	d->subclass = cls >> 16, d->class = cls >> 24;
 	d->header_type = pci_read8(d, PCI_HEADER_TYPE) & ~PCI_HEADER_MULTIFN;
 	d->irq_line = pci_read8(d, PCI_INTERRUPT_LINE);
+	d->irq_pin = pci_read8(d, PCI_INTERRUPT_PIN);
 	pci_size_bars(d);
 	*pci_tail = d;
 	pci_tail = &d->next;
@@ -215,8 +242,15 @@ static void pci_scan_bus(u8 bus)
 		pci_scan_slot(bus, slot);
 }
 
+bool pci_ecam_active(void)
+{
+	return pci_ecam_addr(0, 0, 0, 0) != NULL;
+}
+
 void pci_init(void)
 {
+	if (pci_ecam_init())
+		pr_info("pci: configuration through ports 0xcf8/0xcfc (no usable MCFG)\n");
 	if (pci_conf_read(0, 0, 0, PCI_VENDOR_ID) == 0xffffffffu &&
 	    pci_conf_read(0, 1, 0, PCI_VENDOR_ID) == 0xffffffffu) {
 		pr_warn("pci: no configuration space at 0xcf8, no PCI devices\n");

@@ -107,15 +107,15 @@ static void erase_word(struct ldisc *ld)
 		erase_char(ld);
 }
 
-/* ISIG: Ctrl-C drops everything not yet read, as Linux does without NOFLSH. */
-static void interrupt(struct ldisc *ld)
+/* ISIG: Ctrl-C and Ctrl-Z drop everything not yet read, as Linux does without NOFLSH. */
+static void interrupt(struct ldisc *ld, const char *shown, size_t len, int sig)
 {
 	ld->line_len = 0;
 	ld->ready_tail = ld->ready_head;
 	ld->rec_tail = ld->rec_head;
-	echo(ld, "^C\n", 3);
+	echo(ld, shown, len);
 	if (ld->signal)
-		ld->signal(ld->ctx, LDISC_SIGINT);
+		ld->signal(ld->ctx, sig);
 }
 
 static void end_line(struct ldisc *ld)
@@ -161,7 +161,10 @@ static void receive_canon(struct ldisc *ld, u8 c)
 		erase_word(ld);
 		return;
 	case LDISC_CH_INTR:
-		interrupt(ld);
+		interrupt(ld, "^C\n", 3, LDISC_SIGINT);
+		return;
+	case LDISC_CH_SUSP:
+		interrupt(ld, "^Z", 2, LDISC_SIGTSTP);    /* the shell's "Stopped" line follows */
 		return;
 	case LDISC_CH_EOF:
 		if (!commit_line(ld)) {

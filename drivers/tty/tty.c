@@ -96,12 +96,22 @@ static unsigned long read_rflags(void)
 	return flags;
 }
 
+/* A signal for the reading process: kill and Ctrl-Z must not wait for a key. */
+static bool reader_signalled(void)
+{
+	return IS_ENABLED(CONFIG_PROCESSES) && signal_pending();
+}
+
 /*
  * Waiting needs interrupts; a caller that runs with them off (before the
  * interrupt controller is set up) would sleep for ever, so it gets -EAGAIN.
  */
 long tty_read(char *buf, size_t len)
 {
+	long err = IS_ENABLED(CONFIG_PROCESSES) ? tty_read_check() : 0;
+
+	if (err)
+		return err;              /* a background job: SIGTTIN stops it */
 	if (!sources)
 		return -ENODEV;
 	for (;;) {
@@ -126,8 +136,24 @@ long tty_read(char *buf, size_t len)
 		/* Sleep, letting other threads run, until a byte arrives after the check. */
 		seen = input_seq;
 		irq_restore(flags);
-		wait_event(tty_readers, input_seq != seen);
+		wait_event(tty_readers, input_seq != seen || reader_signalled());
+		if (reader_signalled())
+			return -EINTR;      /* a stop (Ctrl-Z) restarts the read after SIGCONT */
 	}
+}
+
+bool tty_readable(void)
+{
+	unsigned long flags = irq_save();
+	bool ready = intr_pending || ldisc_readable(&console_ldisc);
+
+	irq_restore(flags);
+	return ready;
+}
+
+struct wait_queue *tty_read_queue(void)
+{
+	return &tty_readers;
 }
 
 long tty_read_line(char *buf, size_t size)

@@ -141,5 +141,7 @@ int devfs_init(void)
 		err = devfs_mem_init();
 	if (!err)
 		err = devfs_console_init();
+	if (!err && IS_ENABLED(CONFIG_BLOCK))
+		err = devfs_blk_init();
 	return err;
 }

@@ -177,7 +177,8 @@ static long write(struct file *f, struct iobuf *b, u64 *pos)
 			done += n;
 	}
 	*pos += done;
-	if (*pos > inode->size)
+	/* Only bytes written move the size: a failed write past the end must not grow it. */
+	if (done && *pos > inode->size)
 		inode->size = *pos;
 	if (done)
 		inode->mtime = inode->ctime = vfs_now();

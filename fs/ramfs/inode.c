@@ -114,17 +114,7 @@ int ramfs_setattr(struct inode *inode, const struct iattr *ia)
 		if (err)
 			return err;
 	}
-	if (ia->valid & ATTR_MODE)
-		inode->mode = ia->mode;
-	if (ia->valid & ATTR_UID)
-		inode->uid = ia->uid;
-	if (ia->valid & ATTR_GID)
-		inode->gid = ia->gid;
-	if (ia->valid & ATTR_ATIME)
-		inode->atime = ia->atime;
-	if (ia->valid & ATTR_MTIME)
-		inode->mtime = ia->mtime;
-	inode->ctime = vfs_now();
+	setattr_copy(inode, ia);
 	return 0;
 }
 

@@ -100,6 +100,21 @@ long vfs_readlink(struct fs_struct *fs, const struct path *base, const char *pat
 	return err ? err : a.len;
 }
 
+void setattr_copy(struct inode *inode, const struct iattr *ia)
+{
+	if (ia->valid & ATTR_MODE)
+		inode->mode = ia->mode;
+	if (ia->valid & ATTR_UID)
+		inode->uid = ia->uid;
+	if (ia->valid & ATTR_GID)
+		inode->gid = ia->gid;
+	if (ia->valid & ATTR_ATIME)
+		inode->atime = ia->atime;
+	if (ia->valid & ATTR_MTIME)
+		inode->mtime = ia->mtime;
+	inode->ctime = vfs_now();
+}
+
 static int setattr_fn(struct path *p, void *arg)
 {
 	if (path_rdonly(p))

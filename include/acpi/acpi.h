@@ -7,6 +7,7 @@
 #ifndef ACPI_ACPI_H
 #define ACPI_ACPI_H
 
+#include <tessera/errno.h>
 #include <tessera/types.h>
 
 #define ACPI_SIG_LEN        4
@@ -160,6 +161,8 @@ int acpi_init(const struct boot_info *bi);
 const struct acpi_madt_info *acpi_madt(void);
 /* PM1a_CNT I/O port from the FADT, or 0 when unknown. */
 u16 acpi_pm1a_cnt_port(void);
+/* A checked table by signature ("MCFG"): 0, or -ENOENT (none, or no ACPI). */
+int acpi_get_table(const char *sig, struct acpi_table *out);
 #else
 static inline int acpi_init(const struct boot_info *bi)
 {
@@ -168,6 +171,11 @@ static inline int acpi_init(const struct boot_info *bi)
 }
 static inline const struct acpi_madt_info *acpi_madt(void) { return NULL; }
 static inline u16 acpi_pm1a_cnt_port(void) { return 0; }
+static inline int acpi_get_table(const char *sig, struct acpi_table *out)
+{
+	(void)sig, (void)out;
+	return -ENOENT;
+}
 #endif
 
 #endif

@@ -16,6 +16,7 @@ struct buf {
 	bool dirty;
 	unsigned int refs;      /* holders between bread and brelse */
 	struct list_head lru;   /* most recently used at the head */
+	struct buf *hash_next;  /* chain of its (bd, block) hash bucket */
 };
 
 struct bcache_stats {

@@ -10,6 +10,18 @@
 
 #define BLKDEV_NAME_MAX     16
 
+/*
+ * Device numbers as Linux gives them, so st_rdev and root= agree with a
+ * Linux guest: sd (ATA and AHCI) major 8, vd (virtio_blk) 254, 16 minors per
+ * disk (whole disk + 15 partitions); later partitions get major 259 minors.
+ * kdev_t is the same typedef fs/vfs.h makes (C11 allows repeating it).
+ */
+typedef u32 kdev_t;
+#define BLK_MAJOR_SD        8
+#define BLK_MAJOR_VD        254
+#define BLK_MAJOR_EXT       259
+#define BLK_MINORS_PER_DISK 16
+
 struct blkdev;
 
 /*
@@ -33,6 +45,7 @@ struct blkdev {
 	struct blkdev *parent;                  /* the whole disk, for a partition */
 	u64 start;                              /* first sector on the parent */
 	unsigned int partno;                    /* 0: a whole disk */
+	kdev_t dev;                             /* set by the registry */
 	struct mutex lock;                      /* serialises a whole disk's requests */
 	struct blkdev *next;
 };
@@ -57,6 +70,8 @@ int blk_write(struct blkdev *bd, u64 lba, u32 count, const void *buf);
 int blk_flush(struct blkdev *bd);
 
 struct blkdev *blkdev_find(const char *name);
+/* The disk or partition with device number dev (MKDEV(8, 1) is sda1), or NULL. */
+struct blkdev *blkdev_by_dev(kdev_t dev);
 struct blkdev *blkdev_first(void);      /* registration order; ->next walks on */
 struct blkdev *blkdev_first_disk(void);
 

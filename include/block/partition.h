@@ -39,7 +39,8 @@ struct part_io {
  * Reads the partition table. Returns 0 with pt filled (scheme PART_NONE and
  * count 0 when the disk has no table), -EUCLEAN for a corrupt GPT (both
  * headers bad), the read callback's error, or -EINVAL for bad arguments.
- * Logical partitions inside an MBR extended partition are not followed.
+ * Logical partitions inside the first MBR extended partition are numbered
+ * from 5 (sda5, ...); a broken EBR chain ends the walk, counted rejected.
  */
 int part_scan(const struct part_io *io, struct part_table *pt);
 

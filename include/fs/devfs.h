@@ -32,5 +32,7 @@ int devfs_init(void);
 /* Built-in devices, called by devfs_init(). */
 int devfs_mem_init(void);
 int devfs_console_init(void);
+/* CONFIG_BLOCK: block nodes (sda, sda1, vda...) as the block layer finds disks. */
+int devfs_blk_init(void);
 
 #endif

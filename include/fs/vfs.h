@@ -21,6 +21,7 @@ struct boot_info;
 struct dentry;
 struct file;
 struct inode;
+struct poll_table;
 struct super_block;
 struct vfsmount;
 
@@ -150,7 +151,12 @@ struct file_ops {
 	int (*iterate)(struct file *f, struct dir_context *ctx);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
 	int (*fsync)(struct file *f);
-	/* poll() joins here with pipes and select(). */
+	/*
+	 * Readiness for poll and select: POLLIN, POLLOUT, POLLHUP, POLLERR
+	 * (tessera/poll.h) as of now, after poll_wait(pt, q) on every queue
+	 * a change is woken on. Must not sleep. NULL: always ready.
+	 */
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 };
 
 struct super_ops {
@@ -299,6 +305,11 @@ void vfs_namespace_unlock(void);
 void vfs_drop_caches(void);
 /* Current wall-clock time for timestamps; no lock needed. */
 struct vfs_time vfs_now(void);
+/*
+ * Copies the mode, owner and time fields ia->valid names into inode and
+ * sets ctime: what every setattr does once the size (if asked) is done.
+ */
+void setattr_copy(struct inode *inode, const struct iattr *ia);
 
 /* --- paths, mounts and the per-process view --- */
 

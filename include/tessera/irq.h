@@ -31,6 +31,8 @@ int irq_release(unsigned int line, irq_handler_t fn);
 /* How many interrupts arrived on vector; spurious ones are counted apart. */
 u64 irq_count(unsigned int vector);
 u64 irq_spurious_count(void);
+/* The handler registered on vector, or NULL (/proc/interrupts names it). */
+irq_handler_t irq_handler(unsigned int vector);
 
 static inline void irq_enable(void)
 {

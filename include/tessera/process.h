@@ -8,6 +8,7 @@
 
 #include <fs/vfs.h>
 #include <lib/list.h>
+#include <mm/vma.h>
 #include <mm/vmm.h>
 #include <tessera/thread.h>
 #include <tessera/types.h>
@@ -16,11 +17,14 @@
 struct pt_regs;
 
 #define PROC_NAME_MAX     16
+#define PROC_EXE_MAX      64
 #define USER_STACK_TOP    0x00007ffffffde000UL   /* a guard gap below ELF_USER_END */
-#define USER_STACK_PAGES  32                     /* 128 KiB, mapped eagerly */
+/* The stack is an area of USER_STACK_MAX (mm/vma.h) below it; pages come on first touch. */
 
 /* Linux wait-status encoding (sys/wait.h's W* macros decode it). */
 #define W_EXITCODE(code, sig)  ((((code) & 0xff) << 8) | ((sig) & 0x7f))
+#define W_STOPCODE(sig)        ((((sig) & 0xff) << 8) | 0x7f)
+#define W_CONTINUED            0xffff
 
 #define NSIG 64
 
@@ -40,10 +44,11 @@ struct process {
 	struct list_head sibling;    /* in parent->children */
 	struct thread *thread;
 	struct vm_space vm;
+	struct vm_areas areas;       /* what the user half may touch (mm/vma.h) */
 	struct files files;
 	struct fs_struct fs;
-	u64 brk_start, brk;          /* the heap: [brk_start, brk) mapped page by page */
-	u64 mmap_next;               /* where the next anonymous mmap goes (grows down) */
+	u64 brk_start, brk;          /* the heap: [brk_start, brk), an area of pages on first touch */
+	u64 mmap_next;               /* mmap places areas below this, top down */
 	int pgid, sid;               /* process group and session (job control) */
 	struct k_sigaction sig_action[NSIG];
 	u64 sig_blocked;
@@ -52,10 +57,34 @@ struct process {
 	bool zombie;
 	int exit_status;             /* W_EXITCODE once a zombie */
 	struct wait_queue child_wq;  /* the parent's wait4 sleeps here */
+	int stop_sig;                /* the signal that stopped it; 0 while it runs */
+	int wait_report;             /* a stop or continue wait4 has not reported yet, or 0 */
+	struct process *vfork_parent; /* CLONE_VFORK: blocked until this one execs or exits */
+	struct process *vfork_space; /* CLONE_VFORK: runs in this one's memory until execve */
+	/* What /proc/<pid> shows (fs/proc/pid.c); set at creation and by execve. */
+	u64 start_ns;                /* ktime_ns() when it was created */
+	u64 arg_start, arg_end;      /* argv's strings, contiguous on the user stack */
+	char exe[PROC_EXE_MAX];      /* the program execve loaded, cut to fit */
 };
+
+/*
+ * Calls fn for every process, zombies included, under the tree lock with
+ * interrupts off; fn must not sleep (procfs snapshots processes with it).
+ */
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
 
 /* The process the current thread runs, or NULL in a kernel thread. */
 struct process *current_process(void);
+
+/*
+ * Whose memory (vm, areas) p's thread runs in: its parent's while p is a
+ * CLONE_VFORK child that has not exec'd yet (posix_spawn), else p's own.
+ * Page faults and memory system calls resolve user addresses there.
+ */
+static inline struct process *process_vm_owner(struct process *p)
+{
+	return p->vfork_space ? p->vfork_space : p;
+}
 
 /*
  * Starts the first user process from path (init= on the command line) in a
@@ -90,10 +119,18 @@ long process_wait(int pid, int *ustatus, int options);
 bool signal_pending(void);
 /* Runs the default action or sets up the handler's frame in regs. Interrupts on. */
 void signal_deliver(struct pt_regs *regs);
+/* Makes sig pending for p (mm/fault.c kills with it when out of memory). */
+void signal_send(struct process *p, int sig);
 /* Sends sig to every process in group pgid (the TTY's Ctrl-C). 0 or -ESRCH. */
 int signal_pgrp(int pgid, int sig);
 /* The TTY's foreground process group, 0 when none was set. */
 int tty_foreground_pgrp(void);
+/*
+ * Before a TTY read: 0 for the foreground group (or when none is set);
+ * otherwise SIGTTIN to the reader's group and -EINTR (the read restarts
+ * after SIGCONT), or -EIO when the reader ignores or blocks SIGTTIN.
+ */
+int tty_read_check(void);
 
 /* --- arch glue (arch/x86/kernel/syscall.c, syscall_entry.asm) --- */
 

@@ -135,6 +135,15 @@ int sched_set_nice(struct thread *t, int nice);
  */
 void schedule_until(u64 deadline_ns);
 
+/*
+ * For a thread prepare_to_wait() has marked blocked: sleeps until a wake-up
+ * or deadline_ns, whichever comes first, and returns at once when the
+ * wake-up already came (schedule_until() would lose it by marking the
+ * thread blocked again). The caller then checks its condition and calls
+ * finish_wait(). May sleep.
+ */
+void schedule_timeout_blocked(u64 deadline_ns);
+
 /* Called by the timer interrupt once per tick. */
 void sched_tick(void);
 /* Called last on the interrupt exit path: the preemption point (CONFIG_PREEMPT). */

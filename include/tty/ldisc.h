@@ -23,11 +23,13 @@
 #define LDISC_CH_BS     0x08    /* Ctrl-H: erase, as some terminals send */
 #define LDISC_CH_KILL   0x15    /* Ctrl-U: erase the whole line */
 #define LDISC_CH_WERASE 0x17    /* Ctrl-W: erase the word before the cursor */
+#define LDISC_CH_SUSP   0x1a    /* Ctrl-Z: stop the foreground job, discard the input */
 #define LDISC_CH_ERASE  0x7f    /* DEL: erase, what PC keyboards and xterm send */
 #define LDISC_CH_BELL   0x07    /* echoed when the line is full */
 
 /* Signal numbers passed to the signal callback (Linux's numbers). */
 #define LDISC_SIGINT    2
+#define LDISC_SIGTSTP   20
 
 struct ldisc {
 	unsigned int mode;

@@ -8,6 +8,8 @@
 
 #include <tessera/types.h>
 
+struct wait_queue;
+
 /* Starts the line discipline and the input sources. Needs irq_request(). */
 void tty_init(void);
 
@@ -24,6 +26,11 @@ void tty_set_mode(unsigned int mode);
  * -EAGAIN instead of waiting when called with interrupts disabled.
  */
 long tty_read(char *buf, size_t len);
+
+/* True when tty_read() would not wait (poll and select). */
+bool tty_readable(void);
+/* Woken on every byte typed: where poll sleeps for the TTY. */
+struct wait_queue *tty_read_queue(void);
 
 /* tty_read() plus a terminating NUL: at most size - 1 bytes are read. */
 long tty_read_line(char *buf, size_t size);

@@ -300,6 +300,29 @@ void schedule_until(u64 deadline_ns)
 	irq_restore(flags);
 }
 
+void schedule_timeout_blocked(u64 deadline_ns)
+{
+	struct sched_cpu *sc = cpu_sched();
+	struct thread *t = current_thread();
+	unsigned long flags;
+
+	might_sleep();
+	flags = irq_save();
+	raw_spin_lock(&sc->lock);
+	/* try_wake() runs under this lock, so the state read here is final. */
+	if (t->state != THREAD_BLOCKED || ktime_ns() >= deadline_ns) {
+		raw_spin_unlock(&sc->lock);
+		irq_restore(flags);
+		return;
+	}
+	t->wake_ns = deadline_ns;
+	add_sleeper(sc, t);
+	raw_spin_unlock(&sc->lock);
+	check_schedule_context();
+	__schedule(SWITCH_SLEEP);
+	irq_restore(flags);
+}
+
 static void wake_sleepers(struct sched_cpu *sc, u64 now)
 {
 	while (!list_empty(&sc->sleepers)) {

@@ -22,22 +22,6 @@
 #define USER_RFLAGS       0x202          /* IF set, bit 1 always one */
 #define CPUID_LEAF_FEATURES 1              /* EDX: the feature bits AT_HWCAP passes on */
 
-int process_map_anon(struct process *p, u64 va, u64 n, unsigned int flags)
-{
-	for (u64 i = 0; i < n; i++) {
-		phys_addr_t pa = pmm_alloc_pages(0);
-
-		if (pa == PMM_NO_PAGE)
-			return -ENOMEM;
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
-		if (vmm_map(&p->vm, va + i * PAGE_SIZE, pa, PAGE_SIZE, flags | VM_USER)) {
-			pmm_free_pages(pa, 0);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
 /* Reads the whole file at path into a kmalloc buffer. */
 static int read_file(struct process *p, const char *path, void **out, size_t *size)
 {
@@ -77,11 +61,27 @@ static unsigned int seg_flags(unsigned int prot)
 	return (prot & ELF_PROT_WRITE ? VM_WRITE : 0) | (prot & ELF_PROT_EXEC ? VM_EXEC : 0);
 }
 
-/* One segment: fresh pages, file bytes copied in through the direct map, the rest zero. */
+/* The segment's rights as an area's (mm/vma.h): ELF's PF_* bits are not PROT_*. */
+static unsigned int seg_prot(unsigned int prot)
+{
+	return VMA_READ | (prot & ELF_PROT_WRITE ? VMA_WRITE : 0) |
+	       (prot & ELF_PROT_EXEC ? VMA_EXEC : 0);
+}
+
+/*
+ * One segment: an area over all of it; fresh pages with the file bytes
+ * copied in through the direct map up to the end of those bytes. The bss
+ * pages past them are zero-filled on first touch.
+ */
 static int load_segment(struct process *p, const u8 *image, const struct elf_segment *s)
 {
 	u64 start = s->vaddr & ~(PAGE_SIZE - 1);
-	u64 end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	u64 end = (s->vaddr + s->filesz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	int err = vm_map(p, start, (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+			 seg_prot(s->prot), VMA_ANON, NULL, 0);
+
+	if (err)
+		return err;
 
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		phys_addr_t pa = pmm_alloc_pages(0);
@@ -166,6 +166,20 @@ static void set_name(struct process *p, const char *path)
 	strscpy(current_thread()->name, base, sizeof(current_thread()->name));
 }
 
+/* For /proc/<pid>: the program's path, and where argv's strings landed (from argv[0] on). */
+static void note_exec(struct process *p, const char *path, u64 sp, const char *const *argv)
+{
+	u64 len = 0;
+
+	strscpy(p->exe, path, sizeof(p->exe));
+	p->arg_start = p->arg_end = 0;
+	if (!argv[0] || copy_from_user(&p->arg_start, (const void *)(sp + 8), sizeof(u64)))
+		return;
+	for (size_t i = 0; argv[i]; i++)
+		len += strlen(argv[i]) + 1;
+	p->arg_end = p->arg_start + len;
+}
+
 static int map_image(struct process *p, const u8 *image, const struct elf_plan *plan)
 {
 	int err = 0;
@@ -174,8 +188,8 @@ static int map_image(struct process *p, const u8 *image, const struct elf_plan *
 	for (unsigned int i = 0; i < plan->nsegs && !err; i++)
 		err = load_segment(p, image, &plan->segs[i]);
 	if (!err)
-		err = process_map_anon(p, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
-				       USER_STACK_PAGES, VM_WRITE);
+		err = vm_map(p, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
+			     VMA_READ | VMA_WRITE, VMA_ANON | VMA_STACK, NULL, 0);
 	p->brk_start = p->brk = plan->hi;
 	p->mmap_next = USER_MMAP_TOP;
 	return err;
@@ -264,6 +278,7 @@ static int exec_depth(struct process *p, const char *path, const char *const *ar
 		if (p->sig_action[i].handler > 1)
 			p->sig_action[i] = (struct k_sigaction){ 0 };
 	set_name(p, path);
+	note_exec(p, path, sp, argv);
 	msr_write(MSR_FS_BASE, 0);
 	memset(regs, 0, sizeof(*regs));
 	regs->rip = plan->entry;

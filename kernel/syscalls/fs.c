@@ -40,56 +40,15 @@ static struct files *files(void)
 	return &current_process()->files;
 }
 
-static struct fs_struct *fs(void)
-{
-	return &current_process()->fs;
-}
-
-/* A path from user space into a PATH_MAX kmalloc buffer (freed by the caller). */
-static char *get_path(u64 upath, long *err)
-{
-	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	long n;
-
-	if (!buf) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	n = strncpy_from_user(buf, (const char *)upath, PATH_MAX);
-	*err = n < 0 ? n : n == PATH_MAX ? -ENAMETOOLONG : 0;
-	if (*err) {
-		kfree(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-/*
- * Resolves dirfd for the *at calls: AT_FDCWD gives a NULL base (the cwd),
- * anything else the directory file's path, held through *held.
- */
-static long at_base(int dirfd, struct file **held, const struct path **base)
-{
-	*held = NULL;
-	*base = NULL;
-	if (dirfd == AT_FDCWD)
-		return 0;
-	*held = fd_get(files(), dirfd);
-	if (!*held)
-		return -EBADF;
-	*base = &(*held)->path;
-	return 0;
-}
-
 static long do_openat(int dirfd, u64 upath, unsigned int flags, u32 mode)
 {
 	const struct path *base;
 	struct file *dir, *f;
-	long err = at_base(dirfd, &dir, &base);
-	char *path = err ? NULL : get_path(upath, &err);
+	long err = sc_at_base(dirfd, &dir, &base);
+	char *path = err ? NULL : sc_get_path(upath, &err);
 
 	if (!err)
-		err = vfs_open(fs(), base, path, flags, mode & ~fs()->umask, &f);
+		err = vfs_open(sc_fs(), base, path, flags, mode & ~sc_fs()->umask, &f);
 	if (!err) {
 		err = fd_install(files(), f, 0, flags & O_CLOEXEC);
 		if (err < 0)
@@ -218,13 +177,13 @@ static long do_fstatat(int dirfd, u64 upath, u64 ust, unsigned int flags)
 	const struct path *base;
 	struct file *dir;
 	struct stat st;
-	long err = at_base(dirfd, &dir, &base);
-	char *path = err ? NULL : get_path(upath, &err);
+	long err = sc_at_base(dirfd, &dir, &base);
+	char *path = err ? NULL : sc_get_path(upath, &err);
 
 	if (!err && !path[0] && (flags & AT_EMPTY_PATH) && dir)
 		err = vfs_fstat(dir, &st);
 	else if (!err)
-		err = vfs_stat(fs(), base, path, flags & AT_SYMLINK_NOFOLLOW, &st);
+		err = vfs_stat(sc_fs(), base, path, flags & AT_SYMLINK_NOFOLLOW, &st);
 	if (!err)
 		err = copy_to_user((void *)ust, &st, sizeof(st));
 	if (dir)
@@ -317,16 +276,16 @@ enum path_op { P_CHDIR, P_MKDIR, P_RMDIR, P_UNLINK, P_ACCESS };
 static long path_call(enum path_op op, u64 upath, u64 arg)
 {
 	long err;
-	char *path = get_path(upath, &err);
+	char *path = sc_get_path(upath, &err);
 
 	if (!path)
 		return err;
 	switch (op) {
-	case P_CHDIR: err = vfs_chdir(fs(), NULL, path); break;
-	case P_MKDIR: err = vfs_mkdir(fs(), NULL, path, arg & ~fs()->umask); break;
-	case P_RMDIR: err = vfs_rmdir(fs(), NULL, path); break;
-	case P_UNLINK: err = vfs_unlink(fs(), NULL, path); break;
-	case P_ACCESS: err = vfs_access(fs(), NULL, path, (int)arg); break;
+	case P_CHDIR: err = vfs_chdir(sc_fs(), NULL, path); break;
+	case P_MKDIR: err = vfs_mkdir(sc_fs(), NULL, path, arg & ~sc_fs()->umask); break;
+	case P_RMDIR: err = vfs_rmdir(sc_fs(), NULL, path); break;
+	case P_UNLINK: err = vfs_unlink(sc_fs(), NULL, path); break;
+	case P_ACCESS: err = vfs_access(sc_fs(), NULL, path, (int)arg); break;
 	}
 	kfree(path);
 	return err;
@@ -341,11 +300,11 @@ SYSCALL(access) { return path_call(P_ACCESS, SC_ARG0(regs), SC_ARG1(regs)); }
 SYSCALL(rename)
 {
 	long err;
-	char *from = get_path(SC_ARG0(regs), &err);
-	char *to = from ? get_path(SC_ARG1(regs), &err) : NULL;
+	char *from = sc_get_path(SC_ARG0(regs), &err);
+	char *to = from ? sc_get_path(SC_ARG1(regs), &err) : NULL;
 
 	if (to)
-		err = vfs_rename(fs(), NULL, from, NULL, to, 0);
+		err = vfs_rename(sc_fs(), NULL, from, NULL, to, 0);
 	kfree(from);
 	kfree(to);
 	return err;
@@ -355,11 +314,11 @@ SYSCALL(rename)
 static long two_paths(u64 ua, u64 ub, bool symlink)
 {
 	long err;
-	char *a = get_path(ua, &err);
-	char *b = a ? get_path(ub, &err) : NULL;
+	char *a = sc_get_path(ua, &err);
+	char *b = a ? sc_get_path(ub, &err) : NULL;
 
 	if (b)
-		err = symlink ? vfs_symlink(fs(), a, NULL, b) : vfs_link(fs(), NULL, a, NULL, b, 0);
+		err = symlink ? vfs_symlink(sc_fs(), a, NULL, b) : vfs_link(sc_fs(), NULL, a, NULL, b, 0);
 	kfree(a);
 	kfree(b);
 	return err;
@@ -372,13 +331,13 @@ SYSCALL(readlink)
 {
 	size_t size = SC_ARG2(regs) < PATH_MAX ? SC_ARG2(regs) : PATH_MAX;
 	long n;
-	char *path = get_path(SC_ARG0(regs), &n);
+	char *path = sc_get_path(SC_ARG0(regs), &n);
 	char *buf = path ? kmalloc(PATH_MAX, GFP_KERNEL) : NULL;
 
 	if (path && !buf)
 		n = -ENOMEM;
 	if (buf) {
-		n = vfs_readlink(fs(), NULL, path, buf, size);
+		n = vfs_readlink(sc_fs(), NULL, path, buf, size);
 		if (n > 0 && copy_to_user((void *)SC_ARG1(regs), buf, n))
 			n = -EFAULT;
 	}
@@ -395,7 +354,7 @@ SYSCALL(getcwd)
 
 	if (!buf)
 		return -ENOMEM;
-	n = vfs_getcwd(fs(), buf, size);
+	n = vfs_getcwd(sc_fs(), buf, size);
 	if (n > 0 && copy_to_user((void *)SC_ARG0(regs), buf, n))
 		n = -EFAULT;
 	kfree(buf);

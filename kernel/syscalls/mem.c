@@ -1,19 +1,21 @@
 /*
- * Memory system calls: the brk heap and private mmap (anonymous, or a
- * copy of a file), mapped eagerly; munmap and mprotect on page ranges.
+ * Memory system calls: the brk heap, private mmap (anonymous, or of a
+ * regular file), munmap and mprotect. Each only changes the process's
+ * areas (mm/vma.h); pages arrive on first touch (mm/fault.c).
  */
-#include <asm/pgtable.h>
-#include <lib/string.h>
-#include <mm/pmm.h>
+#include <mm/vma.h>
 #include <tessera/errno.h>
 #include "internal.h"
 
-#define PROT_READ       0x1
 #define PROT_WRITE      0x2
 #define PROT_EXEC       0x4
+#define MAP_SHARED      0x01
 #define MAP_PRIVATE     0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE        0x0f
 #define MAP_FIXED       0x10
 #define MAP_ANONYMOUS   0x20
+#define MAP_FIXED_NOREPLACE 0x100000
 #define BRK_MAX         (1UL << 30)      /* the heap may not grow past 1 GiB */
 
 static u64 page_up(u64 v)
@@ -21,112 +23,98 @@ static u64 page_up(u64 v)
 	return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
-static unsigned int prot_flags(u64 prot)
-{
-	return (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
-}
-
-static void free_leaf(u64 va, u64 size, u64 pte, void *arg)
-{
-	(void)va;
-	(void)arg;
-	for (u64 off = 0; off < size; off += PAGE_SIZE)
-		pmm_free_pages((pte & PTE_ADDR_MASK) + off, 0);
-}
-
-static void unmap_range(struct process *p, u64 start, u64 end)
-{
-	vmm_walk(&p->vm, start, end, free_leaf, NULL);
-	vmm_unmap(&p->vm, start, end - start);
-}
-
 /* Linux semantics: returns the new break, or the old one when it cannot move. */
 SYSCALL(brk)
 {
-	struct process *p = current_process();
+	struct process *p = process_vm_owner(current_process());
 	u64 want = SC_ARG0(regs);
 	u64 old_end = page_up(p->brk), new_end = page_up(want);
 
 	if (want < p->brk_start || want - p->brk_start > BRK_MAX)
 		return p->brk;
 	if (new_end > old_end &&
-	    process_map_anon(p, old_end, (new_end - old_end) / PAGE_SIZE, VM_WRITE)) {
-		unmap_range(p, old_end, new_end);
+	    vm_map(p, old_end, new_end, VMA_READ | VMA_WRITE, VMA_ANON, NULL, 0))
+		return p->brk;              /* out of memory, or a mapping is in the way */
+	if (new_end < old_end && vm_unmap(p, new_end, old_end))
 		return p->brk;
-	}
-	if (new_end < old_end)
-		unmap_range(p, new_end, old_end);
 	p->brk = want;
 	return p->brk;
 }
 
 /*
- * A private file mapping, copied in eagerly: each page is read from the
- * file through the direct map, the tail past end of file stays zero.
+ * Only private mappings of regular files, and shared ones that can never
+ * be written: without a page cache, a shared writable mapping could not
+ * show other processes' writes, nor write its own back.
  */
-static long map_file(struct process *p, u64 addr, u64 len, unsigned int flags, int fd,
-		     u64 off)
+static long file_area_ok(struct file *f, u64 prot, bool shared, u64 off)
 {
-	struct file *f = fd_get(&p->files, fd);
-	long err = 0;
+	struct stat st;
+	int err;
 
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EACCES;
+	err = vfs_fstat(f, &st);
+	if (err)
+		return err;
+	if (!S_ISREG(st.st_mode) || (shared && (prot & PROT_WRITE)))
+		return -ENODEV;
+	return 0;
+}
+
+static long map_area(struct process *p, u64 addr, u64 len, u64 prot, bool shared, bool anon,
+		     int fd, u64 off)
+{
+	struct file *f;
+	long err;
+
+	if (anon)
+		return shared ? -ENODEV : vm_map(p, addr, addr + len, prot, VMA_ANON, NULL, 0);
+	f = fd_get(&current_process()->files, fd);     /* the caller's fds, even in a vfork child */
 	if (!f)
 		return -EBADF;
-	if (off & (PAGE_SIZE - 1) || (f->flags & O_ACCMODE) == O_WRONLY)
-		err = off & (PAGE_SIZE - 1) ? -EINVAL : -EACCES;
-	for (u64 va = addr; !err && va < addr + len; va += PAGE_SIZE) {
-		phys_addr_t pa = pmm_alloc_pages(0);
-		long n;
-
-		if (pa == PMM_NO_PAGE) {
-			err = -ENOMEM;
-			break;
-		}
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
-		n = kernel_read(f, phys_to_virt(pa), PAGE_SIZE, off + (va - addr));
-		if (n < 0 || vmm_map(&p->vm, va, pa, PAGE_SIZE, flags | VM_USER)) {
-			pmm_free_pages(pa, 0);
-			err = n < 0 ? n : -ENOMEM;
-		}
-	}
+	err = file_area_ok(f, prot, shared, off);
+	if (!err)
+		err = vm_map(p, addr, addr + len, prot, shared ? VMA_SHARED : 0, f, off);
 	file_put(f);
 	return err;
 }
 
 SYSCALL(mmap)
 {
-	struct process *p = current_process();
+	struct process *p = process_vm_owner(current_process());
 	u64 addr = SC_ARG0(regs), len = page_up(SC_ARG1(regs));
-	u64 prot = SC_ARG2(regs), flags = SC_ARG3(regs);
+	u64 prot = SC_ARG2(regs) & VMA_PROT_MASK, flags = SC_ARG3(regs);
+	u64 type = flags & MAP_TYPE;
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	long err;
 
-	if (!len)
+	if (!len || SC_ARG1(regs) > USER_SPACE_END)
+		return len ? -ENOMEM : -EINVAL;
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (!(flags & MAP_PRIVATE))
-		return -ENODEV;             /* shared mappings need a page cache */
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EACCES;         /* W^X for user pages too */
-	if (flags & MAP_FIXED) {
+	if (fixed) {
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
 		if (!access_ok(addr, len) || addr < PAGE_SIZE)
 			return -ENOMEM;     /* Linux: no room for the mapping there */
-		unmap_range(p, addr, addr + len);
+		if (flags & MAP_FIXED) {
+			err = vm_unmap(p, addr, addr + len);
+			if (err)
+				return err;
+		}
 	} else {
-		if (len > p->mmap_next - p->brk_start - BRK_MAX)
+		/* Top down from mmap_next, above the room the heap may grow into. */
+		addr = vma_find_gap(&p->areas, p->brk_start + BRK_MAX, p->mmap_next, len);
+		if (!addr)
 			return -ENOMEM;
-		addr = p->mmap_next - len;
 	}
-	err = flags & MAP_ANONYMOUS ?
-	      process_map_anon(p, addr, len / PAGE_SIZE, prot_flags(prot)) :
-	      map_file(p, addr, len, prot_flags(prot), (int)SC_ARG4(regs), SC_ARG5(regs));
-	if (err) {
-		unmap_range(p, addr, addr + len);
-		return err;
-	}
-	if (!(flags & MAP_FIXED))
-		p->mmap_next = addr;
-	return addr;
+	err = map_area(p, addr, len, prot, type != MAP_PRIVATE, flags & MAP_ANONYMOUS,
+		       (int)SC_ARG4(regs), SC_ARG5(regs));
+	return err ? err : (long)addr;
 }
 
 SYSCALL(munmap)
@@ -135,17 +123,19 @@ SYSCALL(munmap)
 
 	if (addr & (PAGE_SIZE - 1) || !len || !access_ok(addr, len))
 		return -EINVAL;
-	unmap_range(current_process(), addr, addr + len);
-	return 0;
+	return vm_unmap(process_vm_owner(current_process()), addr, addr + len);
 }
 
 SYSCALL(mprotect)
 {
-	u64 addr = SC_ARG0(regs), len = page_up(SC_ARG1(regs)), prot = SC_ARG2(regs);
+	u64 addr = SC_ARG0(regs), len = page_up(SC_ARG1(regs));
+	u64 prot = SC_ARG2(regs) & VMA_PROT_MASK;
 
 	if (addr & (PAGE_SIZE - 1) || !access_ok(addr, len))
 		return -EINVAL;
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EACCES;
-	return vmm_protect(&current_process()->vm, addr, len, prot_flags(prot) | VM_USER);
+	if (!len)
+		return 0;
+	return vm_protect(process_vm_owner(current_process()), addr, addr + len, prot);
 }

@@ -6,6 +6,7 @@
 #include <mm/heap.h>
 #include <tessera/errno.h>
 #include <tessera/mutex.h>
+#include <tessera/poll.h>
 #include <tessera/sched.h>
 #include <tessera/wait.h>
 #include "internal.h"
@@ -129,10 +130,26 @@ static void pipe_release(struct inode *inode, struct file *f)
 		kfree(p);
 }
 
+/* Lock-free reads of three ints: a stale answer is corrected by the wake-up that follows. */
+static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->priv;
+	size_t count = __atomic_load_n(&p->count, __ATOMIC_ACQUIRE);
+
+	poll_wait(pt, &p->wq);
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return (count ? POLLIN | POLLRDNORM : 0) |
+		       (__atomic_load_n(&p->writers, __ATOMIC_ACQUIRE) ? 0 : POLLHUP);
+	if (!__atomic_load_n(&p->readers, __ATOMIC_ACQUIRE))
+		return POLLOUT | POLLWRNORM | POLLERR;
+	return count < PIPE_SIZE ? POLLOUT | POLLWRNORM : 0;
+}
+
 static const struct file_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.release = pipe_release,
+	.poll = pipe_poll,
 };
 
 static long do_pipe2(u64 ufds, unsigned int flags)

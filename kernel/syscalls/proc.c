@@ -159,8 +159,8 @@ SYSCALL(execve)
 	if (!err)
 		err = copy_strv((const char *const *)SC_ARG2(regs), &envp);
 	if (!err)
-		err = process_exec(current_process(), path, (const char *const *)argv,
-				   (const char *const *)envp, regs);
+		err = clone_exec(current_process(), path, (const char *const *)argv,
+				 (const char *const *)envp, regs);
 	free_strv(argv);
 	free_strv(envp);
 	kfree(path);

@@ -5,6 +5,7 @@
  */
 #include <asm/pgtable.h>
 #include <asm/regs.h>
+#include <asm/tsc.h>
 #include <lib/string.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
@@ -18,9 +19,12 @@
 
 #define INIT_PID 1
 #define SIGCHLD_NR 17
+#define SIGHUP_NR  1
+#define SIGCONT_NR 18
 
 static struct process *init_process;
 static int next_pid = INIT_PID;
+static int nr_processes;             /* zombies included: what CONFIG_PROCESS_MAX caps */
 /*
  * The tree (parent, children, zombie, exit_status, the list of all). A
  * spinlock with interrupts off: the TTY's Ctrl-C signals a process group
@@ -43,6 +47,37 @@ static void tree_unlock(unsigned long flags)
 }
 static struct list_head all_processes = { &all_processes, &all_processes };
 
+bool process_limit_reached(void)
+{
+	return __atomic_load_n(&nr_processes, __ATOMIC_RELAXED) >= CONFIG_PROCESS_MAX;
+}
+
+/* Takes a slot under the cap, so a fork bomb gets -EAGAIN instead of all of memory. */
+static bool process_count_get(void)
+{
+	int n = __atomic_load_n(&nr_processes, __ATOMIC_RELAXED);
+
+	do {
+		if (n >= CONFIG_PROCESS_MAX)
+			return false;
+	} while (!__atomic_compare_exchange_n(&nr_processes, &n, n + 1, false,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return true;
+}
+
+static void process_count_put(void)
+{
+	__atomic_fetch_sub(&nr_processes, 1, __ATOMIC_RELAXED);
+}
+
+void process_notify_parent(struct process *p)
+{
+	unsigned long flags = tree_lock();
+
+	signal_notify_parent(p);
+	tree_unlock(flags);
+}
+
 struct process *current_process(void)
 {
 	struct thread *t = current_thread();
@@ -53,12 +88,14 @@ struct process *current_process(void)
 struct process *process_alloc(struct process *parent, const char *name)
 {
 	unsigned long flags;
-	struct process *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	struct process *p;
 
-	if (!p)
+	if (!process_count_get())
 		return NULL;
-	if (vm_space_init(&p->vm)) {
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p || vm_space_init(&p->vm)) {
 		kfree(p);
+		process_count_put();
 		return NULL;
 	}
 	p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
@@ -73,7 +110,12 @@ struct process *process_alloc(struct process *parent, const char *name)
 	if (parent) {
 		memcpy(p->sig_action, parent->sig_action, sizeof(p->sig_action));
 		p->sig_blocked = parent->sig_blocked;
+		/* fork copies the memory, so the same argv and program (for /proc). */
+		p->arg_start = parent->arg_start;
+		p->arg_end = parent->arg_end;
+		memcpy(p->exe, parent->exe, sizeof(p->exe));
 	}
+	p->start_ns = ktime_ns();
 	p->pgid = parent ? parent->pgid : p->pid;
 	p->sid = parent ? parent->sid : p->pid;
 	flags = tree_lock();
@@ -106,6 +148,7 @@ void process_discard(struct process *p)
 	fs_struct_release(&p->fs);
 	vm_space_destroy(&p->vm);
 	kfree(p);
+	process_count_put();
 }
 
 void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
@@ -119,18 +162,10 @@ void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
 	tree_unlock(flags);
 }
 
-static void free_leaf(u64 va, u64 size, u64 pte, void *arg)
-{
-	(void)va;
-	(void)arg;
-	for (u64 off = 0; off < size; off += PAGE_SIZE)
-		pmm_free_pages((pte & PTE_ADDR_MASK) + off, 0);
-}
-
+/* Areas and pages; a frame shared copy-on-write is freed by its last user (mm/uvm.c). */
 void process_free_user_memory(struct process *p)
 {
-	vmm_walk(&p->vm, 0, USER_SPACE_END, free_leaf, NULL);
-	vmm_unmap(&p->vm, 0, USER_SPACE_END);
+	vm_release(p);
 }
 
 /* Hands p's children to init; reaps none (init's wait4 does). Tree lock held. */
@@ -145,6 +180,11 @@ static void reparent_children(struct process *p)
 		c->parent = init_process;
 		if (init_process && init_process != p)
 			list_add_tail(&c->sibling, &init_process->children);
+		/* Nobody is left to continue it (a shell's stopped job): hang up, as Linux does. */
+		if (c->stop_sig) {
+			signal_send(c, SIGHUP_NR);
+			signal_send(c, SIGCONT_NR);
+		}
 	}
 	if (init_process && init_process != p)
 		wake_up_all(&init_process->child_wq);
@@ -160,6 +200,7 @@ __noreturn void process_exit(int status)
 	process_free_user_memory(p);
 	files_release(&p->files);
 	fs_struct_release(&p->fs);
+	vfork_release(p);
 	flags = tree_lock();
 	reparent_children(p);
 	p->exit_status = status;
@@ -169,8 +210,11 @@ __noreturn void process_exit(int status)
 		wake_up_all(&p->parent->child_wq);
 	}
 	tree_unlock(flags);
-	if (p == init_process)
+	if (p == init_process) {
 		pr_err("init (pid %d) exited with status 0x%x\n", p->pid, status);
+		/* Nothing will ever call sync again: leave no dirty buffers behind. */
+		pr_err("init exited: filesystems synced (%ld)\n", ksys_sync());
+	}
 	/* The zombie keeps its struct until wait4; the thread goes now. */
 	current_thread()->proc = NULL;
 	kthread_exit(0);
@@ -182,6 +226,7 @@ static const char *signal_name(int sig)
 	case SIGILL: return "SIGILL";
 	case SIGTRAP: return "SIGTRAP";
 	case SIGBUS: return "SIGBUS";
+	case SIGKILL: return "SIGKILL";
 	case SIGFPE: return "SIGFPE";
 	case SIGSEGV: return "SIGSEGV";
 	default: return "signal";
@@ -211,27 +256,44 @@ static bool wait_matches(const struct process *p, const struct process *c, int p
 	return c->pgid == (pid == 0 ? p->pgid : -pid);
 }
 
-/* A zombie child matching pid, or NULL; *any says whether one matched at all. */
-static struct process *find_zombie(struct process *p, int pid, bool *any)
+/*
+ * A child matching pid with something to report, or NULL; *any says whether
+ * one matched at all. A zombie is unlinked (reaped); a stop or continue
+ * report (WUNTRACED, WCONTINUED) is taken into *status. Tree lock held.
+ */
+static struct process *find_child(struct process *p, int pid, int options, bool *any,
+				  int *status, bool *reaped)
 {
 	struct list_head *pos;
 
-	*any = false;
+	*any = *reaped = false;
 	list_for_each(pos, &p->children) {
 		struct process *c = list_entry(pos, struct process, sibling);
+		int report = c->wait_report;
 
 		if (!wait_matches(p, c, pid))
 			continue;
 		*any = true;
-		if (c->zombie)
+		if (c->zombie) {
+			list_del(&c->sibling);
+			list_del(&c->all_node);
+			*status = c->exit_status;
+			*reaped = true;
 			return c;
+		}
+		if (report && (options & ((report & 0xff) == 0x7f ? WUNTRACED : WCONTINUED))) {
+			c->wait_report = 0;
+			*status = report;
+			return c;
+		}
 	}
 	return NULL;
 }
 
-static struct process *wait_zombie(struct process *p, int pid, int options, long *err)
+static struct process *wait_child(struct process *p, int pid, int options, int *status,
+				  bool *reaped, long *err)
 {
-	struct process *z;
+	struct process *c;
 	bool any;
 
 	for (;;) {
@@ -241,16 +303,12 @@ static struct process *wait_zombie(struct process *p, int pid, int options, long
 		waiter_init(&w);
 		prepare_to_wait(&p->child_wq, &w);
 		flags = tree_lock();
-		z = find_zombie(p, pid, &any);
-		if (z) {
-			list_del(&z->sibling);
-			list_del(&z->all_node);
-		}
+		c = find_child(p, pid, options, &any, status, reaped);
 		tree_unlock(flags);
-		if (z || !any || (options & WNOHANG) || signal_pending()) {
+		if (c || !any || (options & WNOHANG) || signal_pending()) {
 			finish_wait(&p->child_wq, &w);
-			*err = !any ? -ECHILD : z || (options & WNOHANG) ? 0 : -EINTR;
-			return z;
+			*err = !any ? -ECHILD : c || (options & WNOHANG) ? 0 : -EINTR;
+			return c;
 		}
 		schedule();
 		finish_wait(&p->child_wq, &w);
@@ -260,21 +318,25 @@ static struct process *wait_zombie(struct process *p, int pid, int options, long
 long process_wait(int pid, int *ustatus, int options)
 {
 	struct process *p = current_process();
-	struct process *z;
+	struct process *c;
 	long err;
-	int cpid;
+	int cpid, status;
+	bool reaped;
 
-	z = wait_zombie(p, pid, options, &err);
-	if (!z)
+	c = wait_child(p, pid, options, &status, &reaped, &err);
+	if (!c)
 		return err;
-	cpid = z->pid;
-	if (ustatus && copy_to_user(ustatus, &z->exit_status, sizeof(int))) {
+	cpid = c->pid;
+	if (ustatus && copy_to_user(ustatus, &status, sizeof(int))) {
 		/* Linux reaps anyway; so do we. */
 		err = -EFAULT;
 	}
-	kthread_join(z->thread, NULL);
-	vm_space_destroy(&z->vm);
-	kfree(z);
+	if (reaped) {
+		kthread_join(c->thread, NULL);
+		vm_space_destroy(&c->vm);
+		kfree(c);
+		process_count_put();
+	}
 	return err ? err : cpid;
 }
 

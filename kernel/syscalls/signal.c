@@ -1,7 +1,8 @@
 /*
  * Signals: dispositions (rt_sigaction), the blocked mask, kill, and delivery
- * on the way back to user space, either by the default action or by a
- * Linux-layout rt_sigframe that rt_sigreturn undoes.
+ * on the way back to user space, either by the default action (terminate,
+ * ignore, or stop until SIGCONT) or by a Linux-layout rt_sigframe that
+ * rt_sigreturn undoes.
  */
 #include <asm/gdt.h>
 #include <lib/string.h>
@@ -14,8 +15,10 @@
 
 #define SIG_DFL         0UL
 #define SIG_IGN         1UL
+#define SA_NOCLDSTOP    0x00000001UL
 #define SA_SIGINFO      0x00000004UL
 #define SA_RESTORER     0x04000000UL
+#define SA_RESTART      0x10000000UL
 #define SA_NODEFER      0x40000000UL
 #define SA_RESETHAND    0x80000000UL
 #define SIG_BLOCK       0
@@ -32,6 +35,9 @@
 #define SIGWINCH        28
 #define SIG_BIT(s)      (1UL << ((s) - 1))
 #define UNBLOCKABLE     (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
+#define STOP_SIGNALS    (SIG_BIT(SIGSTOP) | SIG_BIT(SIGTSTP) | SIG_BIT(SIGTTIN) | SIG_BIT(SIGTTOU))
+#define SYSCALL_INSN_LEN 2           /* "syscall" (0f 05): stepping back re-runs it */
+#define VECTOR_SYSCALL  ((u64)-1)    /* what syscall_entry puts in pt_regs.vector */
 #define REDZONE         128          /* the psABI's red zone below the user's RSP */
 #define FXSAVE_SIZE     512
 #define USER_RFLAGS_MASK 0x0000000000254dd5UL   /* CF PF AF ZF SF TF DF OF NT AC: user-settable */
@@ -68,11 +74,17 @@ struct rt_sigframe {
 	u8 fpstate[FXSAVE_SIZE] __aligned(16);
 };
 
+/* Stopped threads sleep here; SIGCONT and SIGKILL wake the thread itself. */
+static DEFINE_WAIT_QUEUE(stopped_wq);
+
 static bool default_ignores(int sig)
 {
-	/* Stop signals too, until job control stops processes. */
-	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
-	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+static bool default_stops(int sig)
+{
+	return (SIG_BIT(sig) & STOP_SIGNALS) != 0;
 }
 
 bool signal_pending(void)
@@ -80,6 +92,11 @@ bool signal_pending(void)
 	struct process *p = current_process();
 
 	return p && (p->sig_pending & ~p->sig_blocked);
+}
+
+bool signal_refused(const struct process *p, int sig)
+{
+	return (p->sig_blocked & SIG_BIT(sig)) || p->sig_action[sig - 1].handler == SIG_IGN;
 }
 
 /* Discarded when sent, as Linux does, so they never interrupt a blocking call. */
@@ -92,13 +109,58 @@ static bool ignored(const struct process *p, int sig)
 	return h == SIG_IGN || (h == SIG_DFL && default_ignores(sig));
 }
 
+void signal_notify_parent(struct process *p)
+{
+	struct process *parent = p->parent;
+
+	if (!parent)
+		return;
+	if (!(parent->sig_action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+		signal_send(parent, SIGCHLD);
+	wake_up_all(&parent->child_wq);
+}
+
+/*
+ * SIGCONT resumes a stopped process whatever its disposition, and cancels
+ * stops still pending; a stop signal cancels a pending SIGCONT. Senders of
+ * SIGCONT (kill, the TTY) hold the tree lock, so p->parent is stable.
+ */
+static void stop_or_continue(struct process *p, int sig)
+{
+	if (sig != SIGCONT) {
+		if (default_stops(sig))
+			__atomic_fetch_and(&p->sig_pending, ~SIG_BIT(SIGCONT), __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_fetch_and(&p->sig_pending, ~STOP_SIGNALS, __ATOMIC_RELAXED);
+	if (!__atomic_exchange_n(&p->stop_sig, 0, __ATOMIC_ACQ_REL))
+		return;
+	p->wait_report = W_CONTINUED;
+	signal_notify_parent(p);
+	wake_up_thread(p->thread);
+}
+
 void signal_send(struct process *p, int sig)
 {
-	if (p->zombie || !p->thread || ignored(p, sig))
+	if (p->zombie || !p->thread)
+		return;
+	stop_or_continue(p, sig);
+	if (ignored(p, sig))
 		return;
 	__atomic_fetch_or(&p->sig_pending, SIG_BIT(sig), __ATOMIC_RELAXED);
 	/* Interrupts a blocking call; it sees signal_pending() and returns -EINTR. */
 	wake_up_thread(p->thread);
+}
+
+/* Only for the sleep itself: signal_send wakes the thread directly. */
+static DEFINE_WAIT_QUEUE(pause_wq);
+
+/* Sleeps until a signal is taken; a stop and SIGCONT in between do not end it. */
+SYSCALL(pause)
+{
+	(void)regs;
+	wait_event(pause_wq, signal_pending());
+	return -EINTR;
 }
 
 SYSCALL(rt_sigaction)
@@ -199,8 +261,9 @@ int signal_pgrp(int pgid, int sig)
 	return send_matching(match_pgrp, pgid, sig) ? 0 : -ESRCH;
 }
 
+/* restore: the mask rt_sigreturn puts back (ppoll's caller's, not its temporary one). */
 static int setup_frame(struct process *p, struct pt_regs *regs, int sig,
-		       const struct k_sigaction *ka)
+		       const struct k_sigaction *ka, u64 restore)
 {
 	struct rt_sigframe *f = kzalloc(sizeof(*f), GFP_KERNEL);
 	u64 sp = ((regs->rsp - REDZONE - sizeof(*f)) & ~15UL) - 8;
@@ -216,10 +279,10 @@ static int setup_frame(struct process *p, struct pt_regs *regs, int sig,
 		.rdi = regs->rdi, .rsi = regs->rsi, .rbp = regs->rbp, .rbx = regs->rbx,
 		.rdx = regs->rdx, .rax = regs->rax, .rcx = regs->rcx, .rsp = regs->rsp,
 		.rip = regs->rip, .eflags = regs->rflags, .cs = USER_CS, .ss = USER_DS,
-		.oldmask = p->sig_blocked,
+		.oldmask = restore,
 		.fpstate = sp + offsetof(struct rt_sigframe, fpstate),
 	};
-	f->uc.sigmask = p->sig_blocked;
+	f->uc.sigmask = restore;
 	/* The program's FPU/SSE registers are live (switched eagerly): keep them. */
 	__asm__ __volatile__("fxsave64 %0" : "=m"(f->fpstate));
 	err = copy_to_user((void *)sp, f, sizeof(*f));
@@ -265,28 +328,104 @@ SYSCALL(rt_sigreturn)
 	return (long)sp;                     /* becomes RAX */
 }
 
-/* Delivers the lowest pending unblocked signal; called with interrupts on. */
-void signal_deliver(struct pt_regs *regs)
+/* Linux x86_64 numbers of the calls SA_RESTART restarts (-ERESTARTSYS in Linux). */
+enum { NR_READ = 0, NR_WRITE = 1, NR_PREAD64 = 17, NR_PWRITE64 = 18, NR_READV = 19,
+       NR_WRITEV = 20, NR_WAIT4 = 61 };
+
+static bool restarts_after_handler(u64 nr)
+{
+	return nr == NR_READ || nr == NR_WRITE || nr == NR_PREAD64 || nr == NR_PWRITE64 ||
+	       nr == NR_READV || nr == NR_WRITEV || nr == NR_WAIT4;
+}
+
+/* The interrupted call runs again after the handler returns (RIP back over syscall). */
+static void restart_syscall(struct pt_regs *regs)
+{
+	regs->rip -= SYSCALL_INSN_LEN;
+	regs->rax = regs->error_code;
+}
+
+static bool interrupted_syscall(const struct pt_regs *regs)
+{
+	return regs->vector == VECTOR_SYSCALL && (long)regs->rax == -EINTR;
+}
+
+static bool stop_over(struct process *p)
+{
+	return !__atomic_load_n(&p->stop_sig, __ATOMIC_ACQUIRE) ||
+	       (__atomic_load_n(&p->sig_pending, __ATOMIC_RELAXED) & SIG_BIT(SIGKILL));
+}
+
+/*
+ * The default action of SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU: tell the
+ * parent (wait4 WUNTRACED), sleep until SIGCONT or SIGKILL. A system call
+ * the stop interrupted runs again, as on Linux when no handler ran.
+ */
+static void stop_process(struct process *p, struct pt_regs *regs, int sig)
+{
+	__atomic_store_n(&p->stop_sig, sig, __ATOMIC_RELEASE);
+	p->wait_report = W_STOPCODE(sig);
+	process_notify_parent(p);
+	wait_event(stopped_wq, stop_over(p));
+	if (interrupted_syscall(regs))
+		restart_syscall(regs);
+}
+
+/*
+ * Delivers the lowest signal p->sig_blocked lets through; afterwards the
+ * mask is restore (a handler's frame carries restore for rt_sigreturn and
+ * the handler runs with the current mask plus its own). Interrupts on.
+ */
+static void deliver(struct pt_regs *regs, u64 restore)
 {
 	struct process *p = current_process();
 	u64 ready = p->sig_pending & ~p->sig_blocked;
 	int sig;
 	struct k_sigaction *ka;
 
-	if (!ready)
+	if (!ready) {
+		p->sig_blocked = restore;
 		return;
+	}
 	sig = __builtin_ctzl(ready) + 1;
 	__atomic_fetch_and(&p->sig_pending, ~SIG_BIT(sig), __ATOMIC_RELAXED);
 	ka = &p->sig_action[sig - 1];
-	if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignores(sig)))
+	if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignores(sig))) {
+		p->sig_blocked = restore;
 		return;
+	}
+	if (ka->handler == SIG_DFL && default_stops(sig)) {
+		p->sig_blocked = restore;
+		stop_process(p, regs, sig);
+		signal_deliver(regs);        /* SIGKILL, or what came while stopped */
+		return;
+	}
 	if (ka->handler == SIG_DFL)
 		process_exit(W_EXITCODE(0, sig));
-	if (!(ka->flags & SA_RESTORER) || setup_frame(p, regs, sig, ka))
+	if ((ka->flags & SA_RESTART) && interrupted_syscall(regs) &&
+	    restarts_after_handler(regs->error_code))
+		restart_syscall(regs);
+	if (!(ka->flags & SA_RESTORER) || setup_frame(p, regs, sig, ka, restore))
 		process_exit(W_EXITCODE(0, SIGSEGV));
 	if (!(ka->flags & SA_NODEFER))
 		p->sig_blocked |= SIG_BIT(sig) | ka->mask;
 	p->sig_blocked &= ~UNBLOCKABLE;
 	if (ka->flags & SA_RESETHAND)
 		ka->handler = SIG_DFL;
+}
+
+void signal_deliver(struct pt_regs *regs)
+{
+	deliver(regs, current_process()->sig_blocked);
+}
+
+long signal_wait_done(struct pt_regs *regs, long ret, u64 restore)
+{
+	if (ret != -EINTR || !signal_pending()) {
+		current_process()->sig_blocked = restore;
+		return ret;
+	}
+	regs->rax = (u64)ret;                /* what the handler's frame saves */
+	deliver(regs, restore);
+	return (long)regs->rax;              /* do_syscall stores it back */
 }

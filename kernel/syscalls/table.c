@@ -21,10 +21,23 @@ enum {
 	NR_gettid = 186, NR_getdents64 = 217, NR_set_tid_address = 218,
 	NR_clock_gettime = 228, NR_exit_group = 231, NR_openat = 257,
 	NR_newfstatat = 262, NR_dup3 = 292, NR_pipe2 = 293, NR_getrandom = 318,
+	NR_fsync = 74, NR_fdatasync = 75, NR_truncate = 76, NR_ftruncate = 77, NR_fchdir = 81,
+	NR_chmod = 90, NR_fchmod = 91, NR_statfs = 137, NR_fstatfs = 138, NR_sync = 162,
+	NR_mount = 165, NR_umount2 = 166, NR_mkdirat = 258, NR_unlinkat = 263, NR_renameat = 264,
+	NR_linkat = 265, NR_symlinkat = 266, NR_readlinkat = 267, NR_fchmodat = 268,
+	NR_faccessat = 269, NR_utimensat = 280, NR_syncfs = 306, NR_renameat2 = 316,
+	NR_poll = 7, NR_select = 23, NR_pselect6 = 270, NR_ppoll = 271, NR_pause = 34,
+	NR_syslog = 103,
+	NR_reboot = 169,
 	NR_SYSCALLS = 335,
 };
 
+SYSCALL(syslog);                /* syslog.c */
+SYSCALL(reboot);                /* reboot.c */
+
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
+	[NR_syslog] = sys_syslog,
+	[NR_reboot] = sys_reboot,
 	[NR_read] = sys_read, [NR_write] = sys_write, [NR_open] = sys_open,
 	[NR_close] = sys_close, [NR_stat] = sys_stat, [NR_fstat] = sys_fstat,
 	[NR_lstat] = sys_lstat, [NR_lseek] = sys_lseek, [NR_mmap] = sys_mmap,
@@ -51,6 +64,17 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[NR_rt_sigreturn] = sys_rt_sigreturn, [NR_setpgid] = sys_setpgid,
 	[NR_getpgid] = sys_getpgid, [NR_getpgrp] = sys_getpgrp, [NR_setsid] = sys_setsid,
 	[NR_getsid] = sys_getsid, [NR_umask] = sys_umask, [NR_madvise] = sys_madvise, [NR_pipe] = sys_pipe, [NR_pipe2] = sys_pipe2,
+	[NR_poll] = sys_poll, [NR_select] = sys_select, [NR_pselect6] = sys_pselect6,
+	[NR_ppoll] = sys_ppoll, [NR_pause] = sys_pause,
+	/* fsmount.c and fsat.c */
+	[NR_fsync] = sys_fsync, [NR_fdatasync] = sys_fdatasync, [NR_truncate] = sys_truncate,
+	[NR_ftruncate] = sys_ftruncate, [NR_fchdir] = sys_fchdir, [NR_chmod] = sys_chmod,
+	[NR_fchmod] = sys_fchmod, [NR_statfs] = sys_statfs, [NR_fstatfs] = sys_fstatfs,
+	[NR_sync] = sys_sync, [NR_mount] = sys_mount, [NR_umount2] = sys_umount2,
+	[NR_mkdirat] = sys_mkdirat, [NR_unlinkat] = sys_unlinkat, [NR_renameat] = sys_renameat,
+	[NR_linkat] = sys_linkat, [NR_symlinkat] = sys_symlinkat, [NR_readlinkat] = sys_readlinkat,
+	[NR_fchmodat] = sys_fchmodat, [NR_faccessat] = sys_faccessat,
+	[NR_utimensat] = sys_utimensat, [NR_syncfs] = sys_syncfs, [NR_renameat2] = sys_renameat2,
 };
 
 #define BITS_PER_LONG 64

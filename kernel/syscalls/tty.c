@@ -6,6 +6,7 @@
 #include <fs/devfs.h>
 #include <lib/string.h>
 #include <tessera/errno.h>
+#include <tessera/poll.h>
 #include <tty/ldisc.h>
 #include <tty/tty.h>
 #include "internal.h"
@@ -37,6 +38,8 @@
 #define VERASE      2
 #define VEOF        4
 #define VMIN        6
+#define VSUSP       10
+#define SIGTTIN     21
 #define CONSOLE_ROWS 25
 #define CONSOLE_COLS 80
 
@@ -55,13 +58,26 @@ static struct termios_user console_termios = {
 	.c_oflag = OPOST | ONLCR,
 	.c_cflag = B38400 | CS8 | CREAD,
 	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | IEXTEN,
-	.c_cc = { [VINTR] = LDISC_CH_INTR, [VERASE] = 0x7f, [VEOF] = LDISC_CH_EOF, [VMIN] = 1 },
+	.c_cc = { [VINTR] = LDISC_CH_INTR, [VERASE] = 0x7f, [VEOF] = LDISC_CH_EOF, [VMIN] = 1,
+		  [VSUSP] = LDISC_CH_SUSP },
 };
 static int foreground_pgrp;
 
 int tty_foreground_pgrp(void)
 {
 	return foreground_pgrp;
+}
+
+int tty_read_check(void)
+{
+	struct process *p = current_process();
+
+	if (!p || !foreground_pgrp || p->pgid == foreground_pgrp)
+		return 0;
+	if (signal_refused(p, SIGTTIN))
+		return -EIO;
+	signal_pgrp(p->pgid, SIGTTIN);
+	return -EINTR;
 }
 
 bool tty_ioctl_handles(struct file *f)
@@ -83,6 +99,13 @@ static long set_termios(u64 arg)
 		mode |= LDISC_ECHO;
 	tty_set_mode(mode);
 	return 0;
+}
+
+unsigned int tty_file_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f;
+	poll_wait(pt, tty_read_queue());
+	return (tty_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
 long tty_ioctl(struct file *f, unsigned int cmd, u64 arg)

@@ -39,7 +39,8 @@ def expect_read(q, line):
 
 def start(boot, iso):
     q = boot(iso)
-    q.expect(r"kbd: PS/2 keyboard on IRQ 1, layout (\w+)")
+    # The " (" after the name: a regex ending in \w+ can match a half-arrived word.
+    q.expect(r"kbd: PS/2 keyboard on IRQ 1, layout (\w+) \(")
     layout = q.child.match.group(1)
     q.expect(r"tty: console input from ps2 keyboard, ttyS0")
     q.child.expect_exact(PROMPT, timeout=30)

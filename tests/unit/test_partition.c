@@ -1,6 +1,7 @@
 /*
  * MBR and GPT parsing (drivers/block/partition.c) against in-memory disks:
- * valid tables, entries past the end or overlapping, corrupt GPT headers and
+ * valid tables, logical partitions in an extended one (and broken EBR chains),
+ * entries past the end or overlapping, corrupt GPT headers and
  * entry arrays (backup header used, then -EUCLEAN), read errors, 4 KiB sectors.
  */
 #include <stdarg.h>
@@ -165,14 +166,88 @@ static void test_mbr_corrupt_entries(void **state)
 	mbr_entry(d, 0, 0x83, 2048, 1000);
 	mbr_entry(d, 1, 0x83, 2500, 100);               /* overlaps 1 */
 	mbr_entry(d, 2, 0x83, 4000, 0xffffff00u);       /* runs past the end */
-	mbr_entry(d, 3, 0x05, 3500, 100);               /* extended: not followed */
+	mbr_entry(d, 3, 0x05, 3500, 100);               /* extended, its EBR unsigned */
 	assert_int_equal(part_scan(&d->io, &pt), 0);
 	assert_int_equal(pt.count, 1);
-	assert_int_equal(pt.rejected, 2);
+	assert_int_equal(pt.rejected, 3);
 	mbr_entry(d, 0, 0x83, 0, 10);                   /* would cover the MBR */
 	assert_int_equal(part_scan(&d->io, &pt), 0);
 	assert_int_equal(pt.count, 1);                  /* only the one at 2500 */
 	assert_int_equal(pt.part[0].start, 2500);
+	disk_free(d);
+}
+
+/* An EBR at lba: a logical partition at data_rel from it, a link to next_rel. */
+static void ebr(struct disk *d, uint32_t lba, uint8_t type, uint32_t data_rel, uint32_t count,
+		uint32_t next_rel)
+{
+	uint8_t *e = d->data + (uint64_t)lba * d->ss;
+
+	memset(e, 0, d->ss);
+	e[446 + 4] = type;
+	put32(e + 446 + 8, data_rel);
+	put32(e + 446 + 12, count);
+	if (next_rel) {
+		e[462 + 4] = 0x05;
+		put32(e + 462 + 8, next_rel);
+		put32(e + 462 + 12, 100);
+	}
+	e[510] = 0x55;
+	e[511] = 0xaa;
+}
+
+/* Primary 1, extended 2 (2600..3999) holding logical 5 and 6. */
+static struct disk *logical_disk(void)
+{
+	struct disk *d = disk_new(512);
+
+	mbr_entry(d, 0, 0x83, 2048, 500);
+	mbr_entry(d, 1, 0x0f, 2600, 1400);
+	ebr(d, 2600, 0x83, 63, 300, 400);               /* sda5 at 2663, next EBR at 3000 */
+	ebr(d, 3000, 0x0c, 2, 500, 0);                  /* sda6 at 3002, end of chain */
+	return d;
+}
+
+static void test_mbr_logical(void **state)
+{
+	struct disk *d = logical_disk();
+	struct part_table pt;
+
+	(void)state;
+	assert_int_equal(part_scan(&d->io, &pt), 0);
+	assert_int_equal(pt.scheme, PART_MBR);
+	assert_int_equal(pt.count, 3);
+	assert_int_equal(pt.rejected, 0);
+	assert_int_equal(pt.part[0].index, 1);
+	assert_int_equal(pt.part[1].index, 5);
+	assert_int_equal(pt.part[1].start, 2663);
+	assert_int_equal(pt.part[1].sectors, 300);
+	assert_int_equal(pt.part[1].mbr_type, 0x83);
+	assert_int_equal(pt.part[2].index, 6);
+	assert_int_equal(pt.part[2].start, 3002);
+	assert_int_equal(pt.part[2].mbr_type, 0x0c);
+	disk_free(d);
+}
+
+static void test_mbr_logical_corrupt(void **state)
+{
+	struct disk *d = logical_disk();
+	struct part_table pt;
+
+	(void)state;
+	ebr(d, 3000, 0x0c, 2, 500, 400);                /* links to itself: a loop */
+	assert_int_equal(part_scan(&d->io, &pt), 0);
+	assert_int_equal(pt.count, 3);
+	assert_int_equal(pt.rejected, 1);
+	ebr(d, 3000, 0x0c, 2, 5000, 0);                 /* runs out of the container */
+	assert_int_equal(part_scan(&d->io, &pt), 0);
+	assert_int_equal(pt.count, 2);
+	assert_int_equal(pt.rejected, 1);
+	d->fail_lba = 2600;                             /* first EBR unreadable */
+	assert_int_equal(part_scan(&d->io, &pt), 0);
+	assert_int_equal(pt.count, 1);                  /* the primary survives */
+	assert_int_equal(pt.part[0].index, 1);
+	assert_int_equal(pt.rejected, 1);
 	disk_free(d);
 }
 
@@ -306,6 +381,8 @@ int main(void)
 		cmocka_unit_test(test_no_table),
 		cmocka_unit_test(test_mbr_valid),
 		cmocka_unit_test(test_mbr_corrupt_entries),
+		cmocka_unit_test(test_mbr_logical),
+		cmocka_unit_test(test_mbr_logical_corrupt),
 		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_gpt_valid),
 		cmocka_unit_test(test_gpt_4k_sectors),

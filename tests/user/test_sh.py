@@ -175,6 +175,23 @@ def test_ctrl_z_bg_and_kill_job(sh):
     assert re.search(r"\[1\]\+\s+Terminated\s+sleep 100", out), out
 
 
+def test_ctrl_z_then_fg(sh):
+    sh.child.send("sleep 100\r")
+    time.sleep(0.5)
+    sh.child.sendcontrol("z")
+    out = sh.wait_prompt()
+    assert re.search(r"\[1\]\+\s+Stopped\s+sleep 100", out), out
+    assert sh.run("echo $?") == "148\n"
+    assert re.search(r"Stopped\s+sleep 100", sh.run("jobs"))
+    sh.child.send("fg\r")
+    sh.child.expect_exact("sleep 100")
+    time.sleep(0.5)
+    sh.child.sendcontrol("c")
+    sh.wait_prompt(timeout=5)
+    assert sh.run("echo $?") == "130\n"
+    assert sh.run("jobs") == ""
+
+
 def test_history_with_up_arrow(sh):
     assert sh.run("echo first-command") == "first-command\n"
     sh.run("true")

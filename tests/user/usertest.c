@@ -26,10 +26,12 @@
 
 extern const struct kt_suite suite_proc, suite_cow, suite_pipe, suite_signal,
 	suite_mem, suite_fault, suite_efault;
+extern const struct kt_suite suite_poll, suite_jobctl;
 
 static const struct kt_suite *const suites[] = {
 	&suite_proc, &suite_cow, &suite_pipe, &suite_signal, &suite_mem, &suite_fault,
 	&suite_efault,
+	&suite_poll, &suite_jobctl,
 };
 #define NSUITES ((int)(sizeof(suites) / sizeof(suites[0])))
 

@@ -64,9 +64,12 @@ static size_t format_msg(char *buf, size_t size, const char *fmt, va_list ap)
 	return len;
 }
 
+/* musl's strerror has no text for EUCLEAN, which a damaged filesystem returns. */
+#define EUCLEAN_TEXT "Structure needs cleaning"
+
 void u_warn(const char *what)
 {
-	u_warnx("%s: %s", what, strerror(errno));
+	u_warnx("%s: %s", what, errno == EUCLEAN ? EUCLEAN_TEXT : strerror(errno));
 }
 
 void u_warnx(const char *fmt, ...)

@@ -189,7 +189,11 @@ static int bi_kill(int argc, char **argv)
 				status = 1;
 				continue;
 			}
-			target = -job_pgid(j);
+			if (job_kill(j, sig)) {
+				sh_error("kill: %s: %s", argv[i], strerror(errno));
+				status = 1;
+			}
+			continue;
 		} else {
 			char *end;
 			target = (pid_t)strtol(argv[i], &end, 10);

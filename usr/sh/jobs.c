@@ -25,6 +25,8 @@ struct proc {
 struct job {
 	int id;			/* [id] in reports, %id in fg/bg */
 	pid_t pgid;
+	struct termios tmodes;	/* the terminal as the job left it when it stopped */
+	int have_tmodes;
 	struct proc *procs;
 	int nprocs;
 	char *text;
@@ -80,6 +82,7 @@ struct job *job_add(pid_t pgid, const pid_t *pids, int npids, const char *text)
 	j->text = xstrdup(text);
 	j->seq = ++seq_counter;
 	j->stop_reported = 0;
+	j->have_tmodes = 0;
 	table[slot] = j;
 	return j;
 }
@@ -146,6 +149,9 @@ int job_wait_fg(struct job *j)
 	}
 	if (sh.job_control) {
 		tcsetpgrp(sh.ttyfd, sh.pgid);
+		/* An editor stopped in raw mode gets raw mode back with fg. */
+		if (sh.have_termios && job_state(j) == P_STOPPED)
+			j->have_tmodes = ioctl(sh.ttyfd, TCGETS, &j->tmodes) == 0;
 		if (sh.have_termios)
 			ioctl(sh.ttyfd, TCSETS, &sh.tmodes);	/* whatever the job left behind */
 	}
@@ -278,8 +284,11 @@ int job_continue(struct job *j, int foreground)
 		dprintf(1, "[%d]+ %s &\n", j->id, j->text);
 		sh.last_bg = j->procs[j->nprocs - 1].pid;
 	}
-	if (foreground && sh.job_control)
+	if (foreground && sh.job_control) {
 		tcsetpgrp(sh.ttyfd, j->pgid);
+		if (j->have_tmodes)
+			ioctl(sh.ttyfd, TCSETS, &j->tmodes);
+	}
 	if (kill(-j->pgid, SIGCONT) < 0)
 		sh_error("kill: %s", strerror(errno));
 	return foreground ? job_wait_fg(j) : 0;
@@ -309,6 +318,17 @@ int jobs_wait_all(void)
 pid_t job_pgid(const struct job *j)
 {
 	return j->pgid;
+}
+
+/* As bash: a stopped job would only see SIGTERM after a SIGCONT. */
+int job_kill(struct job *j, int sig)
+{
+	if (kill(-j->pgid, sig))
+		return -1;
+	if (job_state(j) == P_STOPPED && sig != SIGKILL && sig != SIGCONT && sig != SIGSTOP &&
+	    sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU && sig != 0)
+		kill(-j->pgid, SIGCONT);
+	return 0;
 }
 
 void jobs_forget_all(void)

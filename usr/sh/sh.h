@@ -153,6 +153,8 @@ void jobs_reap(int report);
 void jobs_list(void);
 struct job *job_find(const char *spec);	/* "%N", "N" or NULL for the current job */
 pid_t job_pgid(const struct job *j);
+/* Sends sig to the job's group; a stopped job also gets SIGCONT so it can act on it. */
+int job_kill(struct job *j, int sig);
 /* Waits for every background job ("wait"). */
 int jobs_wait_all(void);
 void jobs_forget_all(void);	/* in a forked child */

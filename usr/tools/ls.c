@@ -131,7 +131,16 @@ static int list_dir(const char *path)
 		u_warn(path);
 		return 1;
 	}
-	while ((d = readdir(dir))) {
+	for (;;) {
+		errno = 0;              /* readdir returns NULL at the end and on an error */
+		d = readdir(dir);
+		if (!d) {
+			if (errno) {
+				u_warn(path);
+				status = 1;
+			}
+			break;
+		}
 		if (d->d_name[0] == '.' && !opt_all)
 			continue;
 		if (n == cap) {

@@ -95,6 +95,11 @@ u64 irq_spurious_count(void)
 	return irq_spurious;
 }
 
+irq_handler_t irq_handler(unsigned int vector)
+{
+	return vector < IRQ_VECTORS ? irq_actions[vector].fn : NULL;
+}
+
 static void log_unexpected(unsigned int vector)
 {
 	u64 bit = 1ULL << (vector % 64);

@@ -6,6 +6,7 @@
 #include <asm/extable.h>
 #include <asm/page.h>
 #include <asm/traps.h>
+#include <mm/vma.h>
 #include <tessera/compiler.h>
 #include <tessera/kallsyms.h>
 #include <tessera/panic.h>
@@ -161,6 +162,9 @@ static void do_exception(struct pt_regs *regs)
 		do_breakpoint(regs);
 		return;
 	}
+	/* Demand paging and copy-on-write (mm/fault.c), also under copy_*_user. */
+	if (IS_ENABLED(CONFIG_PROCESSES) && regs->vector == X86_TRAP_PF && vm_fault_handle(regs, cr2))
+		return;
 	if (user_mode(regs)) {
 		/* Kills the current process only; the kernel carries on. */
 		if (IS_ENABLED(CONFIG_PROCESSES))
