@@ -2,8 +2,10 @@
 """
 make bench: builds qemu_defconfig with the in-kernel benchmarks, boots it
 with `ktest=bench sched_bench`, and prints every JSON line the guest emits
-(cycles are guest rdtsc under TCG: compare ratios from one run only), then
-the boot time and the host allocator benchmarks (bench/host).
+(cycles are guest rdtsc under TCG: compare ratios from one run only), the
+host allocator benchmarks (bench/host), then ubench (bench/user) run at the
+shell of qemu_defconfig: boot to the prompt, system calls, switches, pipes,
+fork, exec and page faults.
 
 --user (make bench-user): ubench on Tessera and on Linux, side by side
 (BENCH_RUNS=N boots each N times and shows the median run and the range;
@@ -39,15 +41,6 @@ def boot_lines():
     return proc.stdout.splitlines(), wall
 
 
-def boot_time(lines):
-    """Seconds from kernel entry (TSC zero) to the 'boot complete' line."""
-    for line in lines:
-        m = STAMP.match(line.strip())
-        if m and "boot complete" in m.group(3):
-            return int(m.group(1)) + int(m.group(2)) / 1e6
-    return None
-
-
 def main():
     os.makedirs(OUT, exist_ok=True)
     if "--user" in sys.argv[1:] or "--min-mem" in sys.argv[1:]:
@@ -75,28 +68,21 @@ def main():
     if host.returncode != 0:
         sys.stderr.write(host.stderr)
         return host.returncode
-    make("qemu_defconfig")
-    make("-j2", "iso", "CMDLINE=")
-    lines, _ = boot_lines_until_idle()
-    seconds = boot_time(lines)
-    print(json.dumps({"bench": "boot_to_last_stage", "seconds": seconds,
-                      "note": "kernel entry to 'boot complete', guest TSC"}))
+    return user_bench_tessera()
+
+
+def user_bench_tessera():
+    """ubench (bench/user) at the shell of qemu_defconfig, Tessera only:
+    the boot-to-prompt time and the system-call, switch, fork and page-fault
+    figures. make bench-user adds Linux beside it."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import userbench
+    ubin = userbench.build_ubench(os.path.join(OUT, "user"))
+    iso = userbench.build_tessera(os.path.join(OUT, "user-tessera"), extra=ubin)
+    boot, results = userbench.tessera(iso, userbench.ubench_args(False, False))
+    for r in [boot] + results:
+        print(json.dumps(dict(r, kernel="tessera")), flush=True)
     return 0
-
-
-def boot_lines_until_idle():
-    """Boots the plain config (which idles forever) and stops it once booted."""
-    proc = subprocess.Popen(QEMU + ["-cdrom", os.path.join(OUT, "tessera.iso")],
-                            stdout=subprocess.PIPE, text=True, errors="replace")
-    lines = []
-    deadline = time.monotonic() + 120
-    for line in proc.stdout:
-        lines.append(line)
-        if "boot complete" in line or time.monotonic() > deadline:
-            break
-    proc.kill()
-    proc.wait()
-    return lines, None
 
 
 if __name__ == "__main__":

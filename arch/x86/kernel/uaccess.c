@@ -1,6 +1,6 @@
 /*
  * copy_from_user and friends: a range check against the user half, then
- * one `rep movsb` (or a byte loop for strings) covered by the fixup table,
+ * `rep movsq` + `rep movsb` (or a byte loop for strings) covered by the fixup table,
  * inside STAC/CLAC when SMAP is on (Intel SDM Vol. 3A 4.6.1).
  */
 #include <asm/extable.h>
@@ -37,22 +37,34 @@ bool access_ok(u64 addr, size_t n)
 	return end <= USER_SPACE_END;
 }
 
-/* rep movsb that stops at a fault; returns the bytes left uncopied. */
+/*
+ * rep movsq, then rep movsb for the last n % 8 bytes, stopping at a fault;
+ * returns the bytes left uncopied (approximately, to the word, after a
+ * fault in the first part: callers only test for zero). Words rather than
+ * bytes: without ERMS (qemu64, older CPUs) and under emulation, rep movsb
+ * moves one byte per iteration.
+ */
 static size_t raw_copy(void *dst, const void *src, size_t n)
 {
+	size_t left = n / sizeof(u64), tail = n % sizeof(u64);
+
 	user_access_begin();
 	__asm__ __volatile__(
-		"1: rep movsb\n"
-		"2:\n"
+		"1: rep movsq\n"
+		"   mov %[tail], %%rcx\n"
+		"2: rep movsb\n"
+		"3:\n"
 		EX_FIXUP_BEGIN
-		"3: jmp 2b\n"
+		"4: lea (%[tail], %%rcx, 8), %%rcx\n"
+		"   jmp 3b\n"
 		EX_FIXUP_END
-		EX_TABLE(1b, 3b)
-		: "+D"(dst), "+S"(src), "+c"(n)
-		:
+		EX_TABLE(1b, 4b)
+		EX_TABLE(2b, 3b)
+		: "+D"(dst), "+S"(src), "+c"(left)
+		: [tail] "r"(tail)
 		: "memory");
 	user_access_end();
-	return n;
+	return left;
 }
 
 int copy_from_user(void *dst, const void *usrc, size_t n)
