@@ -57,75 +57,74 @@ static u32 blk_span(const struct blkdev *bd, u64 pos, size_t want, u64 *lba, u32
 	return off;
 }
 
-static long blk_node_read(struct file *f, struct iobuf *b, u64 *pos)
-{
-	struct blkdev *bd = blk_of(f);
-	u64 size = blk_bytes(bd);
-	size_t done = 0, len = b->len;
+/* One request of a transfer: its n bytes sit at off in the bounced sectors. */
+struct blk_req {
+	struct blkdev *bd;
 	u8 *bounce;
+	u64 lba;
+	u32 count, off;
+	size_t n;
+};
+
+static int blk_req_read(struct blk_req *r, struct iobuf *b, size_t done)
+{
+	int err = blk_read(r->bd, r->lba, r->count, r->bounce);
+
+	return err ? err : iobuf_copy_to(b, done, r->bounce + r->off, r->n);
+}
+
+static int blk_req_write(struct blk_req *r, struct iobuf *b, size_t done)
+{
+	size_t span = (size_t)r->count * r->bd->sector_size;
+	/* A partial sector keeps the bytes around the write. */
+	int err = r->off || r->n < span ? blk_read(r->bd, r->lba, r->count, r->bounce) : 0;
+
+	if (!err)
+		err = iobuf_copy_from(b, done, r->bounce + r->off, r->n);
+	return err ? err : blk_write(r->bd, r->lba, r->count, r->bounce);
+}
+
+/* Moves what of b fits between *pos (inside the device) and its end, a bounce buffer at a time. */
+static long blk_transfer(struct file *f, struct iobuf *b, u64 *pos,
+			 int (*move)(struct blk_req *r, struct iobuf *b, size_t done))
+{
+	struct blk_req r = { .bd = blk_of(f) };
+	u64 size = blk_bytes(r.bd);
+	size_t done = 0, len = b->len;
 	long err = 0;
 
-	if (*pos >= size)
-		return 0;
 	if (len > size - *pos)
 		len = size - *pos;
-	bounce = kmalloc(BLK_BOUNCE, GFP_KERNEL);
-	if (!bounce)
+	r.bounce = kmalloc(BLK_BOUNCE, GFP_KERNEL);
+	if (!r.bounce)
 		return -ENOMEM;
 	while (done < len) {
-		u64 lba;
-		u32 count, off = blk_span(bd, *pos, len - done, &lba, &count);
-		size_t n = (size_t)count * bd->sector_size - off;
-
-		if (n > len - done)
-			n = len - done;
-		err = blk_read(bd, lba, count, bounce);
-		if (!err)
-			err = iobuf_copy_to(b, done, bounce + off, n);
+		r.off = blk_span(r.bd, *pos, len - done, &r.lba, &r.count);
+		r.n = (size_t)r.count * r.bd->sector_size - r.off;
+		if (r.n > len - done)
+			r.n = len - done;
+		err = move(&r, b, done);
 		if (err)
 			break;
-		done += n;
-		*pos += n;
+		done += r.n;
+		*pos += r.n;
 	}
-	kfree(bounce);
+	kfree(r.bounce);
 	return done ? (long)done : err;
+}
+
+static long blk_node_read(struct file *f, struct iobuf *b, u64 *pos)
+{
+	if (*pos >= blk_bytes(blk_of(f)))
+		return 0;
+	return blk_transfer(f, b, pos, blk_req_read);
 }
 
 static long blk_node_write(struct file *f, struct iobuf *b, u64 *pos)
 {
-	struct blkdev *bd = blk_of(f);
-	u64 size = blk_bytes(bd);
-	size_t done = 0, len = b->len;
-	u8 *bounce;
-	long err = 0;
-
-	if (*pos >= size)
-		return len ? -ENOSPC : 0;
-	if (len > size - *pos)
-		len = size - *pos;
-	bounce = kmalloc(BLK_BOUNCE, GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
-	while (done < len) {
-		u64 lba;
-		u32 count, off = blk_span(bd, *pos, len - done, &lba, &count);
-		size_t span = (size_t)count * bd->sector_size, n = span - off;
-
-		if (n > len - done)
-			n = len - done;
-		/* A partial sector keeps the bytes around the write. */
-		err = off || n < span ? blk_read(bd, lba, count, bounce) : 0;
-		if (!err)
-			err = iobuf_copy_from(b, done, bounce + off, n);
-		if (!err)
-			err = blk_write(bd, lba, count, bounce);
-		if (err)
-			break;
-		done += n;
-		*pos += n;
-	}
-	kfree(bounce);
-	return done ? (long)done : err;
+	if (*pos >= blk_bytes(blk_of(f)))
+		return b->len ? -ENOSPC : 0;
+	return blk_transfer(f, b, pos, blk_req_write);
 }
 
 static s64 blk_node_llseek(struct file *f, s64 off, int whence)

@@ -5,36 +5,33 @@
 #include <tessera/errno.h>
 #include "ext2.h"
 
+static int read_block(struct inode *inode, struct iobuf *b, size_t done, u64 at, size_t n)
+{
+	u32 bs = EXT2_SB(inode->sb)->bs, blk;
+	struct buf *bh;
+	int err = ext2_bmap(inode, at / bs, false, &blk);
+
+	if (err)
+		return err;
+	if (!blk)
+		return iobuf_zero(b, done, n);
+	err = ext2_bread(inode->sb, blk, &bh);
+	if (err)
+		return err;
+	err = iobuf_copy_to(b, done, bh->data + at % bs, n);
+	brelse(bh);
+	return err;
+}
+
 static long read(struct file *f, struct iobuf *b, u64 *pos)
 {
 	struct inode *inode = f->inode;
-	u32 bs = EXT2_SB(inode->sb)->bs;
-	size_t done = 0, len;
-	long err = 0;
+	long ret;
 
 	mutex_lock(&inode->lock);
-	len = *pos >= inode->size ? 0 : inode->size - *pos;
-	if (len > b->len)
-		len = b->len;
-	while (done < len && !err) {
-		u64 at = *pos + done;
-		u32 off = (u32)(at % bs), blk;
-		size_t n = bs - off < len - done ? bs - off : len - done;
-		struct buf *bh;
-
-		err = ext2_bmap(inode, at / bs, false, &blk);
-		if (!err && !blk)
-			err = iobuf_zero(b, done, n);
-		else if (!err && !(err = ext2_bread(inode->sb, blk, &bh))) {
-			err = iobuf_copy_to(b, done, bh->data + off, n);
-			brelse(bh);
-		}
-		if (!err)
-			done += n;
-	}
-	*pos += done;
+	ret = vfs_read_units(f, b, pos, EXT2_SB(inode->sb)->bs, read_block);
 	mutex_unlock(&inode->lock);
-	return done ? (long)done : err;
+	return ret;
 }
 
 static int write_block(struct inode *inode, struct iobuf *b, size_t done, u64 at, size_t n)
@@ -57,41 +54,18 @@ static long write(struct file *f, struct iobuf *b, u64 *pos)
 {
 	struct inode *inode = f->inode;
 	struct ext2_sb *es = EXT2_SB(inode->sb);
-	u64 max = ext2_max_size(es);
-	size_t done = 0, len = b->len;
-	long err = 0;
+	long ret;
 
 	mutex_lock(&inode->lock);
-	if (f->flags & O_APPEND)
-		*pos = inode->size;
-	if (*pos >= max)
-		err = -EFBIG;
-	else if (len > max - *pos)
-		len = max - *pos;
-	while (done < len && !err) {
-		u64 at = *pos + done;
-		size_t n = es->bs - at % es->bs;
-
-		if (n > len - done)
-			n = len - done;
-		err = write_block(inode, b, done, at, n);
-		if (!err)
-			done += n;
-	}
-	*pos += done;
-	if (done && *pos > inode->size)
-		inode->size = *pos;
-	if (done)
-		inode->mtime = inode->ctime = vfs_now();
-	/* Blocks may have been allocated even when nothing was copied. */
-	if (done || err) {
-		int werr = ext2_write_inode(inode);
-
-		if (!err)
-			err = werr;
-	}
+	ret = vfs_write_units(f, b, pos, es->bs, ext2_max_size(es), write_block);
+	/*
+	 * Blocks may have been allocated even when nothing was copied. What
+	 * the write returns stands: bytes written, or the error that stopped it.
+	 */
+	if (ret)
+		ext2_write_inode(inode);
 	mutex_unlock(&inode->lock);
-	return done ? (long)done : err;
+	return ret;
 }
 
 static int fsync(struct file *f)

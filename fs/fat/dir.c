@@ -495,20 +495,11 @@ int fat_dir_alias(struct inode *dir, const char *name, size_t len, u8 *out)
 static int iterate(struct file *f, struct dir_context *ctx)
 {
 	struct inode *dir = f->inode;
-	struct dentry *parent = f->path.dentry ? f->path.dentry->parent : NULL;
 	struct fat_walk *w;
 	int ret;
 
-	if (ctx->pos == 0) {
-		if (!ctx->emit(ctx, ".", 1, dir->ino, DT_DIR))
-			return 0;
-		ctx->pos = 1;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->emit(ctx, "..", 2, parent ? parent->inode->ino : dir->ino, DT_DIR))
-			return 0;
-		ctx->pos = 2;
-	}
+	if (!vfs_emit_dots(f, ctx, 2))
+		return 0;
 	if (ctx->pos - 2 >= FAT_DIR_MAX_SLOTS)
 		return 0;
 	w = walk_start(dir, (u32)(ctx->pos - 2), true);

@@ -169,20 +169,11 @@ static int iterate_dyn(unsigned int i, long key, struct dir_context *ctx)
 static int proc_iterate(struct file *f, struct dir_context *ctx)
 {
 	struct inode *dir = f->inode;
-	struct dentry *parent = f->path.dentry ? f->path.dentry->parent : NULL;
 	unsigned int index = entry_index(dir), dyn = E_COUNT;
 	long key = entry_key(dir);
 
-	if (ctx->pos == 0) {
-		if (!ctx->emit(ctx, ".", 1, dir->ino, DT_DIR))
-			return 0;
-		ctx->pos = 1;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->emit(ctx, "..", 2, parent ? parent->inode->ino : dir->ino, DT_DIR))
-			return 0;
-		ctx->pos = 2;
-	}
+	if (!vfs_emit_dots(f, ctx, 2))
+		return 0;
 	for (unsigned int i = 0; i < E_COUNT; i++) {
 		const struct proc_entry *e = &entries[i];
 

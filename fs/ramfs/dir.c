@@ -215,19 +215,10 @@ static unsigned int dtype(u32 mode)
 static int iterate(struct file *f, struct dir_context *ctx)
 {
 	struct inode *dir = f->inode;
-	struct dentry *parent = f->path.dentry ? f->path.dentry->parent : NULL;
 	struct list_head *pos;
 
-	if (ctx->pos == 0) {
-		if (!ctx->emit(ctx, ".", 1, dir->ino, DT_DIR))
-			return 0;
-		ctx->pos = 1;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->emit(ctx, "..", 2, parent ? parent->inode->ino : dir->ino, DT_DIR))
-			return 0;
-		ctx->pos = RAMFS_FIRST_COOKIE;
-	}
+	if (!vfs_emit_dots(f, ctx, RAMFS_FIRST_COOKIE))
+		return 0;
 	list_for_each(pos, &RAMFS_I(dir)->entries) {
 		struct ramfs_dirent *de = list_entry(pos, struct ramfs_dirent, node);
 

@@ -105,33 +105,25 @@ int ramfs_truncate(struct inode *inode, u64 size)
 	return 0;
 }
 
+static int read_page(struct inode *inode, struct iobuf *b, size_t done, u64 at, size_t n)
+{
+	char *page = page_at(RAMFS_I(inode), at / PAGE_SIZE);
+
+	return page ? iobuf_copy_to(b, done, page + at % PAGE_SIZE, n) : iobuf_zero(b, done, n);
+}
+
 static long read(struct file *f, struct iobuf *b, u64 *pos)
 {
-	struct inode *inode = f->inode;
-	struct ramfs_inode *ri = RAMFS_I(inode);
-	size_t done = 0, len;
-	long err = 0;
+	long ret;
 
-	mutex_lock(&inode->lock);
-	len = *pos >= inode->size ? 0 : inode->size - *pos;
-	if (len > b->len)
-		len = b->len;
-	while (done < len && !err) {
-		u64 at = *pos + done, off = at % PAGE_SIZE;
-		size_t n = PAGE_SIZE - off < len - done ? PAGE_SIZE - off : len - done;
-		char *page = page_at(ri, at / PAGE_SIZE);
-
-		err = page ? iobuf_copy_to(b, done, page + off, n) : iobuf_zero(b, done, n);
-		if (!err)
-			done += n;
-	}
-	*pos += done;
-	mutex_unlock(&inode->lock);
-	return done ? (long)done : err;
+	mutex_lock(&f->inode->lock);
+	ret = vfs_read_units(f, b, pos, PAGE_SIZE, read_page);
+	mutex_unlock(&f->inode->lock);
+	return ret;
 }
 
 /* One page's share of a write: allocate the page if it is a hole. */
-static long write_page(struct inode *inode, struct iobuf *b, size_t done, u64 at, size_t n)
+static int write_page(struct inode *inode, struct iobuf *b, size_t done, u64 at, size_t n)
 {
 	struct ramfs_inode *ri = RAMFS_I(inode);
 	u64 idx = at / PAGE_SIZE;
@@ -157,33 +149,12 @@ static long write_page(struct inode *inode, struct iobuf *b, size_t done, u64 at
 
 static long write(struct file *f, struct iobuf *b, u64 *pos)
 {
-	struct inode *inode = f->inode;
-	size_t done = 0, len = b->len;
-	long err = 0;
+	long ret;
 
-	mutex_lock(&inode->lock);
-	if (f->flags & O_APPEND)
-		*pos = inode->size;
-	if (*pos >= RAMFS_MAX_FILE_SIZE)
-		err = -EFBIG;
-	else if (len > RAMFS_MAX_FILE_SIZE - *pos)
-		len = RAMFS_MAX_FILE_SIZE - *pos;
-	while (done < len && !err) {
-		u64 at = *pos + done, off = at % PAGE_SIZE;
-		size_t n = PAGE_SIZE - off < len - done ? PAGE_SIZE - off : len - done;
-
-		err = write_page(inode, b, done, at, n);
-		if (!err)
-			done += n;
-	}
-	*pos += done;
-	/* Only bytes written move the size: a failed write past the end must not grow it. */
-	if (done && *pos > inode->size)
-		inode->size = *pos;
-	if (done)
-		inode->mtime = inode->ctime = vfs_now();
-	mutex_unlock(&inode->lock);
-	return done ? (long)done : err;
+	mutex_lock(&f->inode->lock);
+	ret = vfs_write_units(f, b, pos, PAGE_SIZE, RAMFS_MAX_FILE_SIZE, write_page);
+	mutex_unlock(&f->inode->lock);
+	return ret;
 }
 
 const struct inode_ops ramfs_file_iops = {

@@ -2,7 +2,8 @@
  * getdents64(): the filesystem's iterate() emits names, this file packs
  * them as struct linux_dirent64 records. Each record's d_off is the
  * position after it, known only once the next name is emitted, so it is
- * patched in then (as Linux's filldir64 does).
+ * patched in then (as Linux's filldir64 does). Also the "." and ".."
+ * that filesystems without them on disk start their iterate with.
  */
 #include <fs/vfs.h>
 #include <tessera/compiler.h>
@@ -85,4 +86,22 @@ long vfs_getdents64(struct file *f, struct iobuf *b)
 	if (g.used && (!g.err || g.err == -EINVAL))
 		return (long)g.used;
 	return err ? err : g.err;
+}
+
+bool vfs_emit_dots(struct file *f, struct dir_context *ctx, u64 first)
+{
+	struct inode *dir = f->inode;
+	struct dentry *parent = f->path.dentry ? f->path.dentry->parent : NULL;
+
+	if (ctx->pos == 0) {
+		if (!ctx->emit(ctx, ".", 1, dir->ino, DT_DIR))
+			return false;
+		ctx->pos = 1;
+	}
+	if (ctx->pos == 1) {
+		if (!ctx->emit(ctx, "..", 2, parent ? parent->inode->ino : dir->ino, DT_DIR))
+			return false;
+		ctx->pos = first;
+	}
+	return true;
 }

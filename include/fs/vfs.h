@@ -159,6 +159,33 @@ struct file_ops {
 	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 };
 
+/*
+ * Moves n bytes between b (at offset done) and a file's data at byte at,
+ * inside one unit (a page, a block) of it. 0 or -errno.
+ */
+typedef int (*vfs_unit_fn)(struct inode *inode, struct iobuf *b, size_t done, u64 at, size_t n);
+
+/*
+ * The read and write loops of files stored in fixed-size units, for a
+ * filesystem's file_ops to call with inode->lock held. Reads stop at the
+ * size. Writes start at the size under O_APPEND, stop at max_size (-EFBIG
+ * when *pos is already there) and, only for bytes written, grow the size
+ * and stamp mtime and ctime. Both advance *pos by what moved and return
+ * that count, or the first error when nothing moved.
+ */
+long vfs_read_units(struct file *f, struct iobuf *b, u64 *pos, u32 unit, vfs_unit_fn read);
+long vfs_write_units(struct file *f, struct iobuf *b, u64 *pos, u32 unit, u64 max_size,
+		     vfs_unit_fn write);
+
+/*
+ * The start of a directory's iterate: "." at position 0 and ".." at 1
+ * (the parent dentry's inode; the directory itself at a root), then
+ * ctx->pos jumps to first, where the filesystem's own names begin. Does
+ * nothing from position 2 on. False when the reader's buffer filled:
+ * iterate then returns 0 and is called again at the same position.
+ */
+bool vfs_emit_dots(struct file *f, struct dir_context *ctx, u64 first);
+
 struct super_ops {
 	/* Allocates the filesystem's inode (struct inode embedded); NULL: kzalloc. */
 	struct inode *(*alloc_inode)(struct super_block *sb);

@@ -7,16 +7,14 @@ process with a 32 MiB touched heap costs, which are compared between a
 kernel with CONFIG_COW=y and one with CONFIG_COW=n.
 """
 import re
-import shutil
-import subprocess
 
 import pytest
 
 from boot import build as kbuild
+from boot import shell as kshell
 
 FRAGMENT = ["CONFIG_VFS=y", "CONFIG_RAMFS=y", "CONFIG_INITRAMFS=y", "CONFIG_DEVFS=y",
             "CONFIG_USER_SPACE=y", "CONFIG_PROCESSES=y"]
-PROMPT = "# "
 TIMEOUT = 120
 
 COWTEST = r"""
@@ -290,20 +288,8 @@ int main(int argc, char **argv)
 """
 
 
-def _extra_dir():
-    if not shutil.which("musl-gcc"):
-        pytest.skip("musl-gcc not installed (Debian musl-tools)")
-    d = kbuild.BUILD_ROOT / "cow-extra"
-    d.mkdir(parents=True, exist_ok=True)
-    src = kbuild.BUILD_ROOT / "cowtest.c"
-    src.write_text(COWTEST)
-    subprocess.run(["musl-gcc", "-static", "-O2", "-o", str(d / "cowtest"), str(src)],
-                   check=True)
-    return d
-
-
 def _build(name, cow):
-    extra = _extra_dir()
+    extra = kshell.programs("cow", {"cowtest": COWTEST}, cflags="-O2")
     frag = FRAGMENT + ["CONFIG_COW=%s" % ("y" if cow else "n")]
     try:
         return kbuild.build(name, defconfig="qemu_defconfig", fragment=frag,
@@ -323,9 +309,7 @@ def nocow_kernel():
 
 
 def run_cowtest(boot, iso):
-    q = boot(iso)
-    q.expect(r"init: boot complete", timeout=30)
-    q.child.expect_exact(PROMPT, timeout=30)
+    q = kshell.shell(boot, iso)
     q.child.send("cowtest\r")
     q.child.expect_exact("cowtest: done", timeout=TIMEOUT)
     out = q.child.before.replace("\r", "")
@@ -374,9 +358,7 @@ def test_eager_fork_copies_pages(nocow_kernel, boot):
 
 
 def test_out_of_memory_kills_the_process(cow_kernel, boot):
-    q = boot(cow_kernel.iso)
-    q.expect(r"init: boot complete", timeout=30)
-    q.child.expect_exact(PROMPT, timeout=30)
+    q = kshell.shell(boot, cow_kernel.iso)
     q.child.send("cowtest oom\r")
     q.child.expect_exact("cowtest: done", timeout=TIMEOUT)
     out = q.child.before.replace("\r", "")

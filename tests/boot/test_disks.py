@@ -21,6 +21,7 @@ import subprocess
 import pytest
 
 from boot import build as kbuild
+from boot import shell as kshell
 
 USERSPACE = kbuild.REPO / "configs" / "fragments" / "userspace.config"
 FRAGMENT = ["CONFIG_VFS=y", "CONFIG_RAMFS=y", "CONFIG_INITRAMFS=y", "CONFIG_DEVFS=y",
@@ -28,8 +29,6 @@ FRAGMENT = ["CONFIG_VFS=y", "CONFIG_RAMFS=y", "CONFIG_INITRAMFS=y", "CONFIG_DEVF
             "CONFIG_BLK_AHCI=y", "CONFIG_BLK_CACHE=y"]
 # The filesystems, when the tree has them (a fragment naming an unknown option fails).
 OPTIONAL = ("FS_EXT2", "FS_FAT", "FS_PROC")
-PROMPT = "# "
-TIMEOUT = 30
 SECTOR = 512
 DISK_MIB = 64                           # mkdisk: ext2 24 MiB, FAT32 39 MiB
 EXT2_BLOCK = 1024                       # mkdisk's mke2fs -b
@@ -166,18 +165,6 @@ def fsum(data):
     return "%d %08x" % (len(data), h)
 
 
-def _extra_dir():
-    if not shutil.which("musl-gcc"):
-        pytest.skip("musl-gcc not installed (Debian musl-tools)")
-    d = kbuild.BUILD_ROOT / "disks-extra"
-    d.mkdir(parents=True, exist_ok=True)
-    for name, text in PROGRAMS.items():
-        src = d.parent / ("disks-%s.c" % name)
-        src.write_text(text)
-        subprocess.run(["musl-gcc", "-static", "-Os", "-o", str(d / name), str(src)], check=True)
-    return d
-
-
 def _in_kconfig(opt):
     return re.search(r"^config %s$" % opt, (kbuild.REPO / "fs" / "Kconfig").read_text(), re.M)
 
@@ -189,7 +176,7 @@ def fragment():
 
 @pytest.fixture(scope="module")
 def kernel():
-    extra = _extra_dir()
+    extra = kshell.programs("disks", PROGRAMS)
     try:
         return kbuild.build("disks", defconfig="qemu_defconfig", fragment=fragment(),
                             goals=("all", "iso", "USR_EXTRA=%s" % extra))
@@ -261,29 +248,19 @@ def drive(image, driver, file_prefix=""):
 
 
 def shell(boot, kernel, args):
-    q = boot(kernel.iso, extra_args=["-boot", "d"] + list(args))
-    q.expect(r"starting /sbin/init as pid 1", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    return q
-
-
-def run(q, line, timeout=TIMEOUT):
-    """Types line on the serial port; returns what it printed before the next prompt."""
-    q.child.send(line + "\r")
-    q.child.expect_exact(line, timeout=timeout)
-    q.child.expect_exact(PROMPT, timeout=timeout)
-    return q.child.before.replace("\r", "").strip()
+    """-boot d: the guest has disks attached but boots from the ISO."""
+    return kshell.shell(boot, kernel.iso, ["-boot", "d"] + list(args))
 
 
 def mount(q, fstype, dev):
-    out = run(q, "mkdir -p /mnt; mount -t %s %s /mnt; echo status $?" % (fstype, dev))
+    out = kshell.run(q, "mkdir -p /mnt; mount -t %s %s /mnt; echo status $?" % (fstype, dev))
     assert out.splitlines()[-1] == "status 0", out
     return out
 
 
 def poweroff(q):
     q.child.send("poweroff\r")
-    status = q.wait_exit(TIMEOUT)
+    status = q.wait_exit(kshell.TIMEOUT)
     assert "reboot: power down" in q.serial, q.tail()
     assert status == 0, "QEMU exit status %d:\n%s" % (status, q.tail())
 
@@ -335,12 +312,12 @@ def test_read_write_poweroff(kernel, pristine, boot, tmp_path, driver, fs):
     mount(q, fstype, dev)
 
     # What the host wrote reads back right.
-    assert run(q, "cat /mnt/hello.txt") == "hello from the host"
-    assert run(q, "cat '/mnt/%s'" % LFN) == "long names survive"
-    assert run(q, "cat /mnt/sub/dir/nested.txt") == "nested two levels down"
-    assert run(q, "wc -c /mnt/big.bin").split()[0] == str(BIG)
-    assert run(q, "fsum /mnt/big.bin") == fsum(big_bytes()) + " /mnt/big.bin"
-    listing = run(q, "ls /mnt")
+    assert kshell.run(q, "cat /mnt/hello.txt") == "hello from the host"
+    assert kshell.run(q, "cat '/mnt/%s'" % LFN) == "long names survive"
+    assert kshell.run(q, "cat /mnt/sub/dir/nested.txt") == "nested two levels down"
+    assert kshell.run(q, "wc -c /mnt/big.bin").split()[0] == str(BIG)
+    assert kshell.run(q, "fsum /mnt/big.bin") == fsum(big_bytes()) + " /mnt/big.bin"
+    listing = kshell.run(q, "ls /mnt")
     for name in ("hello.txt", LFN, "sub", "big.bin", "remove_me.txt"):
         assert name in listing, listing
 
@@ -351,11 +328,11 @@ def test_read_write_poweroff(kernel, pristine, boot, tmp_path, driver, fs):
              "echo inside > /mnt/newdir/inner.txt",
              "mv /mnt/sub/dir/nested.txt /mnt/newdir/moved.txt", "rm /mnt/remove_me.txt"]
     for step in steps:
-        assert run(q, step + "; echo status $?").splitlines()[-1] == "status 0", step
-    assert run(q, "cat /mnt/new.txt") == "first line\nsecond line"
-    assert run(q, "fsum /mnt/sh.copy") == fsum(sh) + " /mnt/sh.copy"
-    assert run(q, "sync; echo status $?") == "status 0"
-    assert run(q, "umount /mnt; echo status $?") == "status 0"
+        assert kshell.run(q, step + "; echo status $?").splitlines()[-1] == "status 0", step
+    assert kshell.run(q, "cat /mnt/new.txt") == "first line\nsecond line"
+    assert kshell.run(q, "fsum /mnt/sh.copy") == fsum(sh) + " /mnt/sh.copy"
+    assert kshell.run(q, "sync; echo status $?") == "status 0"
+    assert kshell.run(q, "umount /mnt; echo status $?") == "status 0"
     poweroff(q)
     assert "panic" not in q.serial.lower(), q.tail()
 
@@ -383,11 +360,11 @@ def test_read_error_reported_and_shell_goes_on(kernel, pristine, boot, tmp_path)
     conf.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\n' % bad)
     q = shell(boot, kernel, drive(image, "ata", "blkdebug:%s:" % conf))
     mount(q, "ext2", "/dev/sda1")
-    out = run(q, "cat /mnt/big.bin > /tmp/big; echo status $?")
+    out = kshell.run(q, "cat /mnt/big.bin > /tmp/big; echo status $?")
     assert "cat: /mnt/big.bin: I/O error" in out and out.endswith("status 1"), out
-    assert run(q, "cat /mnt/hello.txt") == "hello from the host"
-    assert run(q, "echo alive") == "alive"
-    assert run(q, "umount /mnt; echo status $?") == "status 0"
+    assert kshell.run(q, "cat /mnt/hello.txt") == "hello from the host"
+    assert kshell.run(q, "echo alive") == "alive"
+    assert kshell.run(q, "umount /mnt; echo status $?") == "status 0"
     poweroff(q)
 
 
@@ -407,20 +384,21 @@ def test_damaged_images_refused(kernel, pristine, boot, tmp_path):
     sub = ext2_blocks(extract(bad_dir, 1, tmp_path / "p1.img"), "/sub")[0]
     patch(bad_dir, ext2_off + sub * EXT2_BLOCK + 4, b"\0\0")   # "."'s rec_len
     q = shell(boot, kernel, drive(bad_sb, "ata") + drive(bad_dir, "virtio"))
-    run(q, "mkdir -p /mnt")
+    kshell.run(q, "mkdir -p /mnt")
     for fstype, dev in (("ext2", "/dev/sda1"), ("vfat", "/dev/sda2")):
-        assert run(q, "mount -t %s %s /mnt; echo status $?" % (fstype, dev)).endswith("status 1")
-        out = run(q, "errprobe mount %s /mnt %s" % (dev, fstype))
+        out = kshell.run(q, "mount -t %s %s /mnt; echo status $?" % (fstype, dev))
+        assert out.endswith("status 1")
+        out = kshell.run(q, "errprobe mount %s /mnt %s" % (dev, fstype))
         assert out.splitlines()[-1] in ERRNOS, out
-        assert run(q, "echo alive") == "alive"
+        assert kshell.run(q, "echo alive") == "alive"
     mount(q, "ext2", "/dev/vda1")
     # A lookup through the directory fails; so does reading it (errprobe: ls
     # does not check readdir's errno yet and exits 0 on an empty listing).
-    assert run(q, "cat /mnt/sub/dir/nested.txt; echo status $?").endswith("status 1")
-    out = run(q, "errprobe ls /mnt/sub")
+    assert kshell.run(q, "cat /mnt/sub/dir/nested.txt; echo status $?").endswith("status 1")
+    out = kshell.run(q, "errprobe ls /mnt/sub")
     assert out.splitlines()[-1] in ERRNOS, out
-    assert run(q, "cat /mnt/hello.txt") == "hello from the host"
-    assert run(q, "umount /mnt; echo status $?") == "status 0"
+    assert kshell.run(q, "cat /mnt/hello.txt") == "hello from the host"
+    assert kshell.run(q, "umount /mnt; echo status $?") == "status 0"
     assert "panic" not in q.serial.lower(), q.tail()
     poweroff(q)
 
@@ -433,7 +411,7 @@ def test_poweroff_syncs_what_is_mounted(kernel, pristine, boot, tmp_path, fs):
     image = disk_copy(pristine, tmp_path)
     q = shell(boot, kernel, drive(image, "virtio"))
     mount(q, fstype, "/dev/vda%d" % partno)
-    run(q, "echo written just before poweroff > /mnt/late.txt")
+    kshell.run(q, "echo written just before poweroff > /mnt/late.txt")
     poweroff(q)
     files, _ = host_tree(image, partno, fs, tmp_path)
     assert files.get("late.txt") == b"written just before poweroff\n", sorted(files)
@@ -445,7 +423,7 @@ def test_init_killed_syncs(kernel, pristine, boot, tmp_path):
     image = disk_copy(pristine, tmp_path)
     q = shell(boot, kernel, drive(image, "ata"))
     mount(q, "ext2", "/dev/sda1")
-    run(q, "echo written before init died > /mnt/orphan.txt")
+    kshell.run(q, "echo written before init died > /mnt/orphan.txt")
     q.child.send("kill -9 1\r")
     q.expect(r"init \(pid 1\) exited with status 0x9")
     q.expect(r"init exited: filesystems synced \(0\)")
@@ -458,11 +436,11 @@ def test_reboot_syscall_and_tool(kernel, boot):
     """Linux's magic numbers: anything else is EINVAL; CAD on/off are accepted;
     the reboot tool resets the machine (QEMU's -no-reboot makes that an exit)."""
     q = shell(boot, kernel, [])
-    out = run(q, "errprobe reboot")
+    out = kshell.run(q, "errprobe reboot")
     assert out.splitlines()[-1] == "reboot: magic1 %d magic2 %d cmd %d cad_off 0 cad_on 0" % (
         EINVAL, EINVAL, EINVAL), out
-    assert run(q, "echo alive") == "alive"
+    assert kshell.run(q, "echo alive") == "alive"
     q.child.send("reboot\r")
-    status = q.wait_exit(TIMEOUT)
+    status = q.wait_exit(kshell.TIMEOUT)
     assert "reboot: restarting system" in q.serial, q.tail()
     assert status == 0, "QEMU exit status %d:\n%s" % (status, q.tail())

@@ -18,14 +18,13 @@ from pathlib import Path
 import pytest
 
 from boot import build as kbuild
+from boot import shell as kshell
 
 FRAGMENT = ["CONFIG_VFS=y", "CONFIG_RAMFS=y", "CONFIG_INITRAMFS=y", "CONFIG_DEVFS=y",
             "CONFIG_USER_SPACE=y", "CONFIG_PROCESSES=y", "CONFIG_PCI=y", "CONFIG_BLOCK=y",
             "CONFIG_BLK_ATA=y", "CONFIG_BLK_VIRTIO=y", "CONFIG_BLK_CACHE=y"]
 # ext2 and procfs when the tree has them (a fragment naming an unknown option fails).
 OPTIONAL = {"CONFIG_FS_EXT2": "fs/Kconfig", "CONFIG_FS_PROC": "fs/Kconfig"}
-PROMPT = "# "
-TIMEOUT = 30
 
 SECTOR = 512
 DISK_SECTORS = 16 * 2048                # 16 MiB
@@ -238,15 +237,7 @@ def make_image(path):
 
 
 def _extra_dir():
-    if not shutil.which("musl-gcc"):
-        pytest.skip("musl-gcc not installed (Debian musl-tools)")
-    d = kbuild.BUILD_ROOT / "fsys-extra"
-    d.mkdir(parents=True, exist_ok=True)
-    for name, src in PROGRAMS.items():
-        c = d.parent / ("fsys-" + name + ".c")
-        c.write_text(src)
-        subprocess.run(["musl-gcc", "-static", "-Os", "-o", str(d / name), str(c)], check=True)
-    return d
+    return kshell.programs("fsys", PROGRAMS)
 
 
 def fragment():
@@ -280,21 +271,6 @@ def drive_args(image, kind):
     return ["-boot", "d", "-drive", "file=%s,format=raw,%s" % (image, DRIVES[kind][0])]
 
 
-def shell(boot, iso, extra_args=()):
-    q = boot(iso, extra_args=list(extra_args))
-    q.expect(r"starting /sbin/init as pid 1", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    return q
-
-
-def run(q, line, timeout=TIMEOUT):
-    """Types line on the serial port; returns what it printed before the next prompt."""
-    q.child.send(line + "\r")
-    q.child.expect_exact(line, timeout=timeout)
-    q.child.expect_exact(PROMPT, timeout=timeout)
-    return q.child.before.replace("\r", "").strip()
-
-
 def test_fsyscheck_passes_on_linux(tmp_path):
     """The same program on the host (as root: mount needs it) pins down Linux's answers."""
     if os.geteuid() != 0:
@@ -308,14 +284,14 @@ def test_fsyscheck_passes_on_linux(tmp_path):
 def test_block_nodes_read_and_write(fsys, boot, tmp_path, kind):
     name, major = DRIVES[kind][1:]
     image = make_image(tmp_path / "d.img")
-    q = shell(boot, fsys.iso, drive_args(image, kind))
-    names = run(q, "ls /dev").split()
+    q = kshell.shell(boot, fsys.iso, drive_args(image, kind))
+    names = kshell.run(q, "ls /dev").split()
     assert name in names and name + "1" in names
-    st = run(q, "stat /dev/%s1" % name)
+    st = kshell.run(q, "stat /dev/%s1" % name)
     assert "block special file" in st and "Device type: %d,1" % major in st, st
-    assert "Device type: %d,0" % major in run(q, "stat /dev/%s" % name)
-    assert run(q, "head -c 16 /dev/%s1" % name) == MAGIC.decode()
-    out = run(q, "blkcheck /dev/%s1 %d %d %d" % (name, READ_OFF, READ_LEN, WRITE_OFF))
+    assert "Device type: %d,0" % major in kshell.run(q, "stat /dev/%s" % name)
+    assert kshell.run(q, "head -c 16 /dev/%s1" % name) == MAGIC.decode()
+    out = kshell.run(q, "blkcheck /dev/%s1 %d %d %d" % (name, READ_OFF, READ_LEN, WRITE_OFF))
     size = PART_SECTORS * SECTOR
     assert "size %d getsize64 %d" % (size, size) in out, out
     assert "read %d sum %d" % (READ_LEN, checksum(partition_bytes()[READ_OFF:READ_OFF + READ_LEN])) in out, out
@@ -328,41 +304,41 @@ def test_block_nodes_read_and_write(fsys, boot, tmp_path, kind):
 
 
 def test_tools_on_ramfs(fsys, boot):
-    q = shell(boot, fsys.iso)
-    run(q, "mkdir -p /mnt")
-    assert run(q, "mount -t ramfs none /mnt") == ""
-    assert run(q, "touch /mnt/a && echo made") == "made"
-    st = run(q, "stat /mnt/a")
+    q = kshell.shell(boot, fsys.iso)
+    kshell.run(q, "mkdir -p /mnt")
+    assert kshell.run(q, "mount -t ramfs none /mnt") == ""
+    assert kshell.run(q, "touch /mnt/a && echo made") == "made"
+    st = kshell.run(q, "stat /mnt/a")
     assert "File: /mnt/a" in st and "regular empty file" in st and "Access: (0644/-rw-r--r--)" in st, st
     assert re.search(r"Modify: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} \+0000", st), st
-    df = run(q, "df /mnt")
+    df = kshell.run(q, "df /mnt")
     assert "1K-blocks" in df and "Mounted on" in df and "/mnt" in df, df
-    assert run(q, "sync; echo $?") == "0"
-    run(q, "mount -o remount,ro /mnt")
-    assert "Read-only file system" in run(q, "touch /mnt/b")
-    run(q, "mount -o remount,rw /mnt")
-    assert run(q, "touch /mnt/b && echo made") == "made"
-    run(q, "cd /mnt")
-    assert "busy" in run(q, "umount /mnt")
-    run(q, "cd /")
-    assert run(q, "umount /mnt; echo $?") == "0"
-    assert run(q, "ls /mnt") == ""
-    assert "Invalid argument" in run(q, "umount /mnt")
+    assert kshell.run(q, "sync; echo $?") == "0"
+    kshell.run(q, "mount -o remount,ro /mnt")
+    assert "Read-only file system" in kshell.run(q, "touch /mnt/b")
+    kshell.run(q, "mount -o remount,rw /mnt")
+    assert kshell.run(q, "touch /mnt/b && echo made") == "made"
+    kshell.run(q, "cd /mnt")
+    assert "busy" in kshell.run(q, "umount /mnt")
+    kshell.run(q, "cd /")
+    assert kshell.run(q, "umount /mnt; echo $?") == "0"
+    assert kshell.run(q, "ls /mnt") == ""
+    assert "Invalid argument" in kshell.run(q, "umount /mnt")
 
 
 def test_fs_calls_errno_and_efault(fsys, boot):
-    q = shell(boot, fsys.iso, ["-cpu", "max"])
-    out = run(q, "fsyscheck")
+    q = kshell.shell(boot, fsys.iso, ["-cpu", "max"])
+    out = kshell.run(q, "fsyscheck")
     assert re.search(r"fsys ok (\d+) of \1$", out), out
-    assert run(q, "echo alive") == "alive"
+    assert kshell.run(q, "echo alive") == "alive"
 
 
 def test_root_that_fails_falls_back_to_initramfs(fsys, boot, tmp_path):
     iso = iso_with_cmdline(fsys, "root=/dev/sda1 rootfstype=nosuchfs", "badroot")
-    q = shell(boot, iso, drive_args(make_image(tmp_path / "d.img"), "ata"))
+    q = kshell.shell(boot, iso, drive_args(make_image(tmp_path / "d.img"), "ata"))
     assert re.search(r"vfs: cannot mount root=/dev/sda1 rootfstype=nosuchfs \(error -\d+\): "
                      r"using the initramfs", q.serial), q.tail()
-    assert run(q, "echo alive") == "alive"
+    assert kshell.run(q, "echo alive") == "alive"
 
 
 def ext2_image(fsys, tmp_path):
@@ -402,12 +378,13 @@ def ext2_cat(image, path, tmp_path):
 
 def test_mount_ext2_write_umount(fsys, boot, tmp_path):
     image = ext2_image(fsys, tmp_path)
-    q = shell(boot, fsys.iso, drive_args(image, "ata"))
-    assert run(q, "mkdir -p /mnt; mount -t ext2 /dev/sda1 /mnt; echo $?").splitlines()[-1] == "0"
-    assert run(q, "cat /mnt/etc/motd") == "hello from ext2"
-    run(q, "echo written > /mnt/new")
-    assert "/dev/sda1" in run(q, "df /mnt")
-    assert run(q, "umount /mnt; echo $?") == "0"      # umount writes everything back
+    q = kshell.shell(boot, fsys.iso, drive_args(image, "ata"))
+    out = kshell.run(q, "mkdir -p /mnt; mount -t ext2 /dev/sda1 /mnt; echo $?")
+    assert out.splitlines()[-1] == "0"
+    assert kshell.run(q, "cat /mnt/etc/motd") == "hello from ext2"
+    kshell.run(q, "echo written > /mnt/new")
+    assert "/dev/sda1" in kshell.run(q, "df /mnt")
+    assert kshell.run(q, "umount /mnt; echo $?") == "0"  # umount writes everything back
     q.kill()
     assert ext2_cat(image, "/new", tmp_path) == "written\n"
 
@@ -415,12 +392,12 @@ def test_mount_ext2_write_umount(fsys, boot, tmp_path):
 def test_root_on_ext2(fsys, boot, tmp_path):
     image = ext2_image(fsys, tmp_path)
     iso = iso_with_cmdline(fsys, "root=/dev/sda1 rootfstype=ext2", "ext2root")
-    q = shell(boot, iso, drive_args(image, "ata"))
+    q = kshell.shell(boot, iso, drive_args(image, "ata"))
     assert "vfs: root is /dev/sda1 (read-write), devfs on /dev" in q.serial
-    assert run(q, "cat /etc/motd") == "hello from ext2"
+    assert kshell.run(q, "cat /etc/motd") == "hello from ext2"
     if fsys.enabled("FS_PROC"):
-        assert "/dev/sda1 / ext2 rw" in run(q, "mount")
-    run(q, "echo persisted > /etc/new; sync")
+        assert "/dev/sda1 / ext2 rw" in kshell.run(q, "mount")
+    kshell.run(q, "echo persisted > /etc/new; sync")
     q.kill()
     assert ext2_cat(image, "/etc/new", tmp_path) == "persisted\n"
 
@@ -429,8 +406,8 @@ def test_root_on_ext2_read_only_type_found(fsys, boot, tmp_path):
     """No rootfstype=: each disk filesystem type is tried; ro mounts it read-only."""
     image = ext2_image(fsys, tmp_path)
     iso = iso_with_cmdline(fsys, "root=/dev/sda1 ro", "ext2ro")
-    q = shell(boot, iso, drive_args(image, "ata"))
+    q = kshell.shell(boot, iso, drive_args(image, "ata"))
     assert "vfs: root is /dev/sda1 (read-only), devfs on /dev" in q.serial, q.tail()
-    assert run(q, "cat /etc/motd") == "hello from ext2"
-    assert "Read-only file system" in run(q, "touch /etc/x")
-    assert "sda1" in run(q, "ls /dev").split()
+    assert kshell.run(q, "cat /etc/motd") == "hello from ext2"
+    assert "Read-only file system" in kshell.run(q, "touch /etc/x")
+    assert "sda1" in kshell.run(q, "ls /dev").split()

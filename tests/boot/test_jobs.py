@@ -10,19 +10,16 @@ Ctrl-Z and Ctrl-C go in through the PS/2 keyboard (QEMU's sendkey): on
 -serial stdio they would stop or kill QEMU itself.
 """
 import re
-import shutil
-import subprocess
 import time
 
 import pytest
 
 from boot import build as kbuild
+from boot import shell as kshell
 
 FRAGMENT = ["CONFIG_VFS=y", "CONFIG_RAMFS=y", "CONFIG_INITRAMFS=y", "CONFIG_DEVFS=y",
             "CONFIG_USER_SPACE=y", "CONFIG_USER_TESTS=y", "CONFIG_PROCESSES=y",
             "CONFIG_PROCESS_MAX=64"]
-PROMPT = "# "
-TIMEOUT = 30
 
 # Forks until refused; every child sleeps. Says once how far it got, then
 # keeps trying (as a real bomb would) until Ctrl-C kills its process group.
@@ -96,15 +93,7 @@ PROGRAMS = {"forkbomb": FORKBOMB, "spawn": SPAWN, "ttypoll": TTYPOLL}
 
 @pytest.fixture(scope="module")
 def jobs_kernel():
-    if not shutil.which("musl-gcc"):
-        pytest.skip("musl-gcc not installed (Debian musl-tools)")
-    extra = kbuild.BUILD_ROOT / "jobs-extra"
-    extra.mkdir(parents=True, exist_ok=True)
-    for name, src in PROGRAMS.items():
-        c = extra.parent / ("jobs-%s.c" % name)
-        c.write_text(src)
-        subprocess.run(["musl-gcc", "-static", "-Os", "-o", str(extra / name), str(c)],
-                       check=True)
+    extra = kshell.programs("jobs", PROGRAMS)
     try:
         return kbuild.build("jobs", defconfig="qemu_defconfig", fragment=FRAGMENT,
                             goals=("all", "iso", "USR_EXTRA=%s" % extra))
@@ -112,109 +101,94 @@ def jobs_kernel():
         pytest.fail("building the job-control kernel failed:\n%s" % e, pytrace=False)
 
 
-def shell(boot, iso):
-    q = boot(iso)
-    q.expect(r"init: boot complete; starting /sbin/init as pid 1", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    return q
-
-
-def run(q, line, timeout=TIMEOUT):
-    """Types line on the serial port; returns what it printed before the next prompt."""
-    q.child.send(line + "\r")
-    q.child.expect_exact(line, timeout=timeout)
-    q.child.expect_exact(PROMPT, timeout=timeout)
-    return q.child.before.replace("\r", "").strip()
+def stop_sleep(q):
+    """Starts sleep 100 in the foreground and stops it with Ctrl-Z."""
+    q.child.send("sleep 100\r")
+    q.child.expect_exact("sleep 100", timeout=kshell.TIMEOUT)
+    time.sleep(1)
+    q.sendkey("ctrl-z")
+    q.expect(r"\[1\]\+\s+Stopped\s+sleep 100", timeout=kshell.TIMEOUT)
+    q.child.expect_exact(kshell.PROMPT, timeout=kshell.TIMEOUT)
 
 
 def test_ctrl_z_jobs_bg_fg(jobs_kernel, boot):
-    q = shell(boot, jobs_kernel.iso)
-    q.child.send("sleep 100\r")
-    q.child.expect_exact("sleep 100", timeout=TIMEOUT)
-    time.sleep(1)
-    q.sendkey("ctrl-z")
-    q.expect(r"\[1\]\+\s+Stopped\s+sleep 100", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    assert run(q, "echo $?") == "148"                      # 128 + SIGTSTP
-    assert re.search(r"\[1\]\+\s+Stopped\s+sleep 100", run(q, "jobs"))
-    assert run(q, "bg") == "[1]+ sleep 100 &"
-    assert re.search(r"\[1\]\+\s+Running\s+sleep 100", run(q, "jobs"))
+    q = kshell.shell(boot, jobs_kernel.iso)
+    stop_sleep(q)
+    assert kshell.run(q, "echo $?") == "148"               # 128 + SIGTSTP
+    assert re.search(r"\[1\]\+\s+Stopped\s+sleep 100", kshell.run(q, "jobs"))
+    assert kshell.run(q, "bg") == "[1]+ sleep 100 &"
+    assert re.search(r"\[1\]\+\s+Running\s+sleep 100", kshell.run(q, "jobs"))
     q.child.send("fg\r")
-    q.child.expect_exact("sleep 100", timeout=TIMEOUT)     # fg names the job it waits for
+    q.child.expect_exact("sleep 100", timeout=kshell.TIMEOUT)  # fg names the job it waits for
     time.sleep(1)
     q.sendkey("ctrl-c")
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    assert run(q, "echo $?") == "130"
-    assert run(q, "jobs") == ""
+    q.child.expect_exact(kshell.PROMPT, timeout=kshell.TIMEOUT)
+    assert kshell.run(q, "echo $?") == "130"
+    assert kshell.run(q, "jobs") == ""
 
 
 def test_stopped_job_killed(jobs_kernel, boot):
-    q = shell(boot, jobs_kernel.iso)
-    q.child.send("sleep 100\r")
-    q.child.expect_exact("sleep 100", timeout=TIMEOUT)
-    time.sleep(1)
-    q.sendkey("ctrl-z")
-    q.expect(r"Stopped\s+sleep 100", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    run(q, "kill %1")             # SIGTERM waits for a SIGCONT, which kill adds
+    q = kshell.shell(boot, jobs_kernel.iso)
+    stop_sleep(q)
+    kshell.run(q, "kill %1")      # SIGTERM waits for a SIGCONT, which kill adds
     time.sleep(0.5)
-    assert "Terminated" in run(q, "jobs")
-    assert run(q, "echo still here") == "still here"
+    assert "Terminated" in kshell.run(q, "jobs")
+    assert kshell.run(q, "echo still here") == "still here"
 
 
 def test_background_read_stops_with_sigttin(jobs_kernel, boot):
-    q = shell(boot, jobs_kernel.iso)
-    run(q, "cat &")
+    q = kshell.shell(boot, jobs_kernel.iso)
+    kshell.run(q, "cat &")
     time.sleep(1)
-    assert re.search(r"\[1\]\+\s+Stopped\s+cat", run(q, "jobs"))
+    assert re.search(r"\[1\]\+\s+Stopped\s+cat", kshell.run(q, "jobs"))
     q.child.send("fg\r")
-    q.child.expect_exact("cat", timeout=TIMEOUT)
+    q.child.expect_exact("cat", timeout=kshell.TIMEOUT)
     time.sleep(0.5)
     q.child.send("typed to cat\r")
-    q.child.expect(r"typed to cat\s+typed to cat", timeout=TIMEOUT)   # echo, then cat
+    q.child.expect(r"typed to cat\s+typed to cat", timeout=kshell.TIMEOUT)  # echo, then cat
     q.sendkey("ctrl-d")
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    assert run(q, "echo $?") == "0"
+    q.child.expect_exact(kshell.PROMPT, timeout=kshell.TIMEOUT)
+    assert kshell.run(q, "echo $?") == "0"
 
 
 def test_fork_bomb_leaves_shell_usable(jobs_kernel, boot):
-    q = shell(boot, jobs_kernel.iso)
+    q = kshell.shell(boot, jobs_kernel.iso)
     q.child.send("forkbomb\r")
     q.expect(r"fork failed after (\d+): (.*)\r?\n", timeout=60)
     forked, why = int(q.child.match.group(1)), q.child.match.group(2).strip()
     assert why == "Resource temporarily unavailable"       # EAGAIN
     assert 0 < forked < 64
     q.sendkey("ctrl-c")
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
+    q.child.expect_exact(kshell.PROMPT, timeout=kshell.TIMEOUT)
     time.sleep(1)                                           # init reaps the orphans
-    assert run(q, "echo alive | cat") == "alive"
-    assert run(q, "ls /bin | wc -l").isdigit()
+    assert kshell.run(q, "echo alive | cat") == "alive"
+    assert kshell.run(q, "ls /bin | wc -l").isdigit()
 
 
 def test_shebang_script(jobs_kernel, boot):
-    q = shell(boot, jobs_kernel.iso)
-    run(q, "echo '#!/bin/sh' > /tmp/hello; echo 'echo hello from $0 $1' >> /tmp/hello")
-    assert run(q, "/tmp/hello arg") == "hello from /tmp/hello arg"
+    q = kshell.shell(boot, jobs_kernel.iso)
+    kshell.run(q, "echo '#!/bin/sh' > /tmp/hello; echo 'echo hello from $0 $1' >> /tmp/hello")
+    assert kshell.run(q, "/tmp/hello arg") == "hello from /tmp/hello arg"
     # Four scripts deep is the limit (-ELOOP beyond).
-    run(q, "echo '#!/tmp/hello' > /tmp/s1")
+    kshell.run(q, "echo '#!/tmp/hello' > /tmp/s1")
     for i in range(2, 5):
-        run(q, "echo '#!/tmp/s%d' > /tmp/s%d" % (i - 1, i))
-    assert run(q, "/tmp/s3 x") == "hello from /tmp/hello /tmp/s1"
-    assert "loop" in run(q, "/tmp/s4").lower()
+        kshell.run(q, "echo '#!/tmp/s%d' > /tmp/s%d" % (i - 1, i))
+    assert kshell.run(q, "/tmp/s3 x") == "hello from /tmp/hello /tmp/s1"
+    assert "loop" in kshell.run(q, "/tmp/s4").lower()
 
 
 def test_poll_on_the_terminal(jobs_kernel, boot):
-    q = shell(boot, jobs_kernel.iso)
-    assert run(q, "ttypoll") == "timeout 0"
+    q = kshell.shell(boot, jobs_kernel.iso)
+    assert kshell.run(q, "ttypoll") == "timeout 0"
     q.child.send("ttypoll\r")
-    q.child.expect_exact("ttypoll", timeout=TIMEOUT)
+    q.child.expect_exact("ttypoll", timeout=kshell.TIMEOUT)
     time.sleep(0.5)
     q.child.send("abc\r")
-    q.child.expect_exact("ready 4", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
+    q.child.expect_exact("ready 4", timeout=kshell.TIMEOUT)
+    q.child.expect_exact(kshell.PROMPT, timeout=kshell.TIMEOUT)
 
 
 def test_posix_spawn(jobs_kernel, boot):
-    q = shell(boot, jobs_kernel.iso)
-    assert run(q, "spawn") == "from posix_spawn\nspawn status 0"
+    q = kshell.shell(boot, jobs_kernel.iso)
+    assert kshell.run(q, "spawn") == "from posix_spawn\nspawn status 0"
     assert "clone" not in q.serial

@@ -14,11 +14,10 @@ import time
 import pytest
 
 from boot import build as kbuild
+from boot import shell as kshell
 
 FRAGMENT = ["CONFIG_PROCESSES=y", "CONFIG_USER_SPACE=y", "CONFIG_FS_PROC=y",
             "CONFIG_FS_PROC_CONFIG=y", "CONFIG_PCI=y"]
-PROMPT = "# "
-TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +30,13 @@ def procfs_kernel():
 
 @pytest.fixture
 def sh(procfs_kernel, boot):
-    q = boot(procfs_kernel.iso)
-    q.expect(r"init: boot complete", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    return q
+    return kshell.shell(boot, procfs_kernel.iso)
 
 
 END = "=END="
 
 
-def run(q, line, timeout=TIMEOUT):
+def run(q, line, timeout=kshell.TIMEOUT):
     """Types line on the serial port; returns its output (\\r removed).
 
     The output ends at a marker echoed after it, not at the next "# ": a
@@ -51,7 +47,7 @@ def run(q, line, timeout=TIMEOUT):
     q.child.expect_exact(typed, timeout=timeout)              # the echo
     q.child.expect_exact("\n" + END, timeout=timeout)
     out = q.child.before.replace("\r", "")
-    q.child.expect_exact(PROMPT, timeout=timeout)
+    q.child.expect_exact(kshell.PROMPT, timeout=timeout)
     return out[1:] if out.startswith("\n") else out
 
 

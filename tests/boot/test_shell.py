@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-PROMPT = "# "
-TIMEOUT = 30
+from boot import shell as kshell
+
 KEY_PAUSE = 0.05        # sendkey returns before the guest has taken the key
 
 # US layout: the characters sendkey needs spelled out.
@@ -18,21 +18,6 @@ KEY_NAMES = {" ": "spc", "|": "shift-backslash", ">": "shift-dot", "<": "shift-c
              "&": "shift-7", "$": "shift-4", "?": "shift-slash", "/": "slash",
              "-": "minus", ".": "dot", ";": "semicolon", "'": "apostrophe",
              "\n": "ret"}
-
-
-def shell(boot, iso):
-    q = boot(iso)
-    q.expect(r"init: boot complete; starting /sbin/init as pid 1", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    return q
-
-
-def run(q, line):
-    """Types line on the serial port; returns what it printed before the next prompt."""
-    q.child.send(line + "\r")
-    q.child.expect_exact(line, timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    return q.child.before.replace("\r", "").strip()
 
 
 def type_keys(q, text):
@@ -44,7 +29,7 @@ def type_keys(q, text):
         time.sleep(KEY_PAUSE)
 
 
-def screen_after(q, marker, timeout=TIMEOUT):
+def screen_after(q, marker, timeout=kshell.TIMEOUT):
     """The VGA text once marker shows on it (the guest echoes asynchronously)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -56,33 +41,33 @@ def screen_after(q, marker, timeout=TIMEOUT):
 
 @pytest.mark.parametrize("config", ["qemu", "debug"])
 def test_defconfig_ends_at_shell_prompt(kernels, boot, config):
-    q = shell(boot, kernels.iso(config, ""))
-    assert run(q, "echo ready") == "ready"
+    q = kshell.shell(boot, kernels.iso(config, ""))
+    assert kshell.run(q, "echo ready") == "ready"
     screen = screen_after(q, "# echo ready")
     assert "# echo ready" in screen and "\nready\n" in screen + "\n", screen
 
 
 def test_pc_defconfig_ends_at_shell_prompt(kernels, boot):
-    q = shell(boot, kernels.iso("pc", ""))
-    assert run(q, "uname -s") == "Tessera"
+    q = kshell.shell(boot, kernels.iso("pc", ""))
+    assert kshell.run(q, "uname -s") == "Tessera"
 
 
 def test_pipelines_redirection_jobs_over_serial(kernels, boot):
-    q = shell(boot, kernels.iso("qemu", ""))
-    assert run(q, "echo a b c | wc -w") == "3"
-    assert run(q, "ls /bin | head -n 1 > /tmp/first; cat < /tmp/first") != ""
-    assert run(q, "echo x >> /tmp/first; wc -l < /tmp/first") == "2"
-    assert run(q, "cat /nonexistent 2> /tmp/err; wc -c < /tmp/err") != "0"
-    assert run(q, "true && echo and || echo or") == "and"
-    run(q, "sleep 20 &")
-    assert "Running" in run(q, "jobs")
-    assert "Terminated" in run(q, "kill %1; sleep 1; jobs")
+    q = kshell.shell(boot, kernels.iso("qemu", ""))
+    assert kshell.run(q, "echo a b c | wc -w") == "3"
+    assert kshell.run(q, "ls /bin | head -n 1 > /tmp/first; cat < /tmp/first") != ""
+    assert kshell.run(q, "echo x >> /tmp/first; wc -l < /tmp/first") == "2"
+    assert kshell.run(q, "cat /nonexistent 2> /tmp/err; wc -c < /tmp/err") != "0"
+    assert kshell.run(q, "true && echo and || echo or") == "and"
+    kshell.run(q, "sleep 20 &")
+    assert "Running" in kshell.run(q, "jobs")
+    assert "Terminated" in kshell.run(q, "kill %1; sleep 1; jobs")
 
 
 def test_typing_on_the_keyboard_shows_on_vga(kernels, boot):
-    q = shell(boot, kernels.iso("qemu", ""))
+    q = kshell.shell(boot, kernels.iso("qemu", ""))
     type_keys(q, "echo typed | wc -c > /tmp/n; cat /tmp/n\n")
-    q.expect(r"cat /tmp/n\r*\n *6\r*\n", timeout=TIMEOUT)     # "typed\n" is 6 bytes
+    q.expect(r"cat /tmp/n\r*\n *6\r*\n", timeout=kshell.TIMEOUT)  # "typed\n" is 6 bytes
     screen = screen_after(q, "cat /tmp/n")
     assert "# echo typed | wc -c > /tmp/n; cat /tmp/n" in screen, screen
     lines = screen.splitlines()

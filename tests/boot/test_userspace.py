@@ -7,18 +7,16 @@ the user-copy KTESTs pass with SMEP/SMAP/UMIP on (-cpu max).
 """
 import re
 import shutil
-import subprocess
 import time
 
 import pytest
 
 from boot import build as kbuild
+from boot import shell as kshell
 
 FRAGMENT = ["CONFIG_VFS=y", "CONFIG_RAMFS=y", "CONFIG_INITRAMFS=y", "CONFIG_DEVFS=y",
             "CONFIG_USER_SPACE=y", "CONFIG_USER_TESTS=y", "CONFIG_PROCESSES=y",
             "CONFIG_KTEST=y"]
-PROMPT = "# "
-TIMEOUT = 30
 
 # Programs that are not part of the tree (USR_EXTRA): two die on a fault,
 # one exercises handlers, kill, wait status and EPIPE, one passes bad
@@ -131,21 +129,9 @@ CRASHERS = {
 }
 
 
-def _extra_dir():
-    if not shutil.which("musl-gcc"):
-        pytest.skip("musl-gcc not installed (Debian musl-tools)")
-    d = kbuild.BUILD_ROOT / "userspace-extra"
-    d.mkdir(parents=True, exist_ok=True)
-    for name, src in CRASHERS.items():
-        c = d.parent / (name + ".c")
-        c.write_text(src)
-        subprocess.run(["musl-gcc", "-static", "-Os", "-o", str(d / name), str(c)], check=True)
-    return d
-
-
 @pytest.fixture(scope="module")
 def userspace():
-    extra = _extra_dir()
+    extra = kshell.programs("userspace", CRASHERS)
     try:
         return kbuild.build("userspace", defconfig="qemu_defconfig", fragment=FRAGMENT,
                             goals=("all", "iso", "USR_EXTRA=%s" % extra))
@@ -153,107 +139,93 @@ def userspace():
         pytest.fail("building the user-space kernel failed:\n%s" % e, pytrace=False)
 
 
-def shell(boot, iso, cpu=None):
-    q = boot(iso, extra_args=["-cpu", cpu] if cpu else [])
-    q.expect(r"init: boot complete; starting /sbin/init as pid 1", timeout=TIMEOUT)
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    return q
-
-
-def run(q, line):
-    """Types line on the serial port; returns what it printed before the next prompt."""
-    q.child.send(line + "\r")
-    q.child.expect_exact(line, timeout=TIMEOUT)       # the echo
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    return q.child.before.replace("\r", "").strip()
-
-
 def test_init_starts_shell(userspace, boot):
-    q = shell(boot, userspace.iso)
+    q = kshell.shell(boot, userspace.iso)
     assert "pid 1 (init): SIG" not in q.serial
 
 
 def test_programs_pipes_redirection(userspace, boot):
-    q = shell(boot, userspace.iso)
-    assert run(q, "echo hi | cat") == "hi"
-    assert run(q, "uname -s") == "Tessera"
-    assert run(q, "echo one > /tmp/f; echo two >> /tmp/f; cat < /tmp/f | wc -l").split()[0] == "2"
-    assert "cat" in run(q, "ls /bin").split()
-    assert run(q, "false; echo $?") == "1"
-    assert run(q, "cd /tmp && pwd") == "/tmp"
-    run(q, "echo '#!/bin/sh' > /tmp/s; echo 'echo script $0 $1' >> /tmp/s")
-    assert run(q, "/tmp/s foo") == "script /tmp/s foo"     # #! in execve
+    q = kshell.shell(boot, userspace.iso)
+    assert kshell.run(q, "echo hi | cat") == "hi"
+    assert kshell.run(q, "uname -s") == "Tessera"
+    out = kshell.run(q, "echo one > /tmp/f; echo two >> /tmp/f; cat < /tmp/f | wc -l")
+    assert out.split()[0] == "2"
+    assert "cat" in kshell.run(q, "ls /bin").split()
+    assert kshell.run(q, "false; echo $?") == "1"
+    assert kshell.run(q, "cd /tmp && pwd") == "/tmp"
+    kshell.run(q, "echo '#!/bin/sh' > /tmp/s; echo 'echo script $0 $1' >> /tmp/s")
+    assert kshell.run(q, "/tmp/s foo") == "script /tmp/s foo"  # #! in execve
 
 
 def test_crashing_programs_leave_shell_running(userspace, boot):
-    q = shell(boot, userspace.iso)
-    run(q, "nullderef")
+    q = kshell.shell(boot, userspace.iso)
+    kshell.run(q, "nullderef")
     assert re.search(r"pid \d+ \(nullderef\): SIGSEGV at 0000000000000008", q.serial)
-    assert run(q, "echo $?") == "139"
-    run(q, "badinsn")
+    assert kshell.run(q, "echo $?") == "139"
+    kshell.run(q, "badinsn")
     assert re.search(r"pid \d+ \(badinsn\): SIGILL at ", q.serial)
-    assert run(q, "echo $?") == "132"
-    assert run(q, "echo still here") == "still here"
+    assert kshell.run(q, "echo $?") == "132"
+    assert kshell.run(q, "echo still here") == "still here"
 
 
 def test_shell_with_smep_smap_umip(userspace, boot):
-    q = shell(boot, userspace.iso, cpu="max")
+    q = kshell.shell(boot, userspace.iso, ["-cpu", "max"])
     assert "syscall: SMEP on, SMAP on, UMIP on" in q.serial
-    assert run(q, "echo hi | cat") == "hi"
+    assert kshell.run(q, "echo hi | cat") == "hi"
 
 
 def test_uaccess_ktests_with_smap(userspace, boot):
     # Not Build.iso_with_cmdline: that rebuild would drop USR_EXTRA from the archive.
-    extra = "USR_EXTRA=%s" % _extra_dir()
+    extra = "USR_EXTRA=%s" % kshell.programs("userspace", CRASHERS)
     iso = userspace.odir / "tessera-uaccess.iso"
     for dest, args in ((iso, ["CMDLINE=ktest=uaccess"]), (userspace.iso, [])):
         kbuild.make(userspace.odir, "-j%s" % kbuild.JOBS, "all", "iso", "KCFLAGS=-Werror",
                     extra, *args)
         shutil.copyfile(userspace.odir / "tessera.iso", dest)
     q = boot(iso, extra_args=["-cpu", "max"])
-    q.expect(r"# ktest: pass:(\d+) fail:(\d+)", timeout=TIMEOUT)
+    q.expect(r"# ktest: pass:(\d+) fail:(\d+)", timeout=kshell.TIMEOUT)
     assert int(q.child.match.group(2)) == 0
     assert int(q.child.match.group(1)) >= 6
     assert "SMAP on" in q.serial
 
 
 def test_bad_pointers_are_efault(userspace, boot):
-    q = shell(boot, userspace.iso, cpu="max")
-    assert run(q, "badptr") == "efault 36 of 36"
-    assert run(q, "echo alive") == "alive"
+    q = kshell.shell(boot, userspace.iso, ["-cpu", "max"])
+    assert kshell.run(q, "badptr") == "efault 36 of 36"
+    assert kshell.run(q, "echo alive") == "alive"
 
 
 def test_memory_returns_to_baseline(userspace, boot):
-    q = shell(boot, userspace.iso)
-    assert run(q, "memleak") == "brk grew; free pages back to baseline (0)"
+    q = kshell.shell(boot, userspace.iso)
+    assert kshell.run(q, "memleak") == "brk grew; free pages back to baseline (0)"
 
 
 def test_usertest_suite_passes(userspace, boot):
     """tests/user (/bin/usertest): the same binary passes on the Linux host."""
-    q = shell(boot, userspace.iso, cpu="max")
+    q = kshell.shell(boot, userspace.iso, ["-cpu", "max"])
     q.child.send("usertest\r")
-    q.expect(r"1\.\.(\d+)", timeout=TIMEOUT)
+    q.expect(r"1\.\.(\d+)", timeout=kshell.TIMEOUT)
     suites = int(q.child.match.group(1))
     q.expect(r"\n(not )?ok %d " % suites, timeout=120)   # KTAP's "# " lines look like prompts
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
+    q.child.expect_exact(kshell.PROMPT, timeout=kshell.TIMEOUT)
     top = [line for line in q.serial_lines() if re.match(r"(not )?ok \d+ ", line)]
     assert len(top) == suites, "\n".join(top)
     assert not [line for line in top if line.startswith("not ok")], q.tail(80)
 
 
 def test_signals(userspace, boot):
-    q = shell(boot, userspace.iso)
-    out = run(q, "sigtest").splitlines()
+    q = kshell.shell(boot, userspace.iso)
+    out = kshell.run(q, "sigtest").splitlines()
     assert out == ["handler got 10", "child signaled 1 sig 15", "write to closed pipe: -1"]
-    run(q, "sleep 30 &")
-    assert "Terminated" in run(q, "kill %1; sleep 1; jobs")
+    kshell.run(q, "sleep 30 &")
+    assert "Terminated" in kshell.run(q, "kill %1; sleep 1; jobs")
 
 
 def test_ctrl_c_interrupts_foreground_job(userspace, boot):
-    q = shell(boot, userspace.iso)
+    q = kshell.shell(boot, userspace.iso)
     q.child.send("sleep 100\r")
-    q.child.expect_exact("sleep 100", timeout=TIMEOUT)
+    q.child.expect_exact("sleep 100", timeout=kshell.TIMEOUT)
     time.sleep(1)
     q.sendkey("ctrl-c")     # on the PS/2 keyboard: a ^C on QEMU's stdio would stop QEMU
-    q.child.expect_exact(PROMPT, timeout=TIMEOUT)
-    assert run(q, "echo $?") == "130"
+    q.child.expect_exact(kshell.PROMPT, timeout=kshell.TIMEOUT)
+    assert kshell.run(q, "echo $?") == "130"
