@@ -194,7 +194,8 @@ static uint64_t round_pipe(long ops)
 	return t;
 }
 
-/* Two processes that yield to each other: each op is two switches. */
+/* Two processes that yield to each other: two switches per op on Tessera; Linux's CFS
+ * often lets the caller keep the CPU, so compare pipe_pingpong across kernels. */
 static uint64_t round_yield_pair(long ops)
 {
 	pid_t pid = fork();
