@@ -12,6 +12,7 @@
 #include <tessera/errno.h>
 #include <tessera/ktest.h>
 #include <tessera/printk.h>
+#include "internal.h"
 
 /* A corner of the kernel virtual area past the stacks, free for tests. */
 #define TEST_VA         (VMAP_BASE + (1ULL << 30))
@@ -237,4 +238,37 @@ KTEST(paging, debug_pagealloc_unmaps_free_pages)
 	KT_EXPECT_EQ(t, probe_read_u64(phys_to_virt(pa), &val), 0);
 	pmm_free_pages(pa, 0);
 	KT_EXPECT_EQ(t, probe_read_u64(phys_to_virt(pa), &val), -EFAULT);
+}
+
+#define CR4_PGE         (1ULL << 7)
+
+/*
+ * Kernel mappings are global (they survive the CR3 load of a process
+ * switch), user ones never are: a global user page would leak into the
+ * next process's view.
+ */
+KTEST(paging, kernel_pages_global_user_pages_not)
+{
+	struct vm_space vs;
+	phys_addr_t pa = pmm_alloc_pages(0);
+	pte_t *e;
+	int level;
+
+	if (!(read_cr4() & CR4_PGE)) {
+		if (pa != PMM_NO_PAGE)
+			pmm_free_pages(pa, 0);
+		KT_SKIP(t, "the CPU has no global pages (CPUID PGE)");
+	}
+	if (pa == PMM_NO_PAGE)
+		KT_SKIP(t, "no free page");
+	e = vmm_lookup(&kernel_space, (u64)_stext, &level);
+	KT_EXPECT(t, e && (*e & PTE_GLOBAL));
+	e = vmm_lookup(&kernel_space, (u64)phys_to_virt(pa), &level);
+	KT_EXPECT(t, e && (*e & PTE_GLOBAL));
+	KT_EXPECT_EQ(t, vm_space_init(&vs), 0);
+	KT_EXPECT_EQ(t, vmm_map(&vs, USER_TEST_VA, pa, PAGE_SIZE, VM_WRITE | VM_USER), 0);
+	e = vmm_lookup(&vs, USER_TEST_VA, &level);
+	KT_EXPECT(t, e && !(*e & PTE_GLOBAL));
+	vm_space_destroy(&vs);
+	pmm_free_pages(pa, 0);
 }
