@@ -22,19 +22,87 @@ static u32 bc_sectors(const struct buf *b)
 	return b->size / b->bd->sector_size;
 }
 
-static int bc_writeback(struct buf *b)
-{
-	int err = blk_write(b->bd, b->block * bc_sectors(b), bc_sectors(b), b->data);
+/*
+ * Writes back b together with the dirty buffers on either side of it (same
+ * device, same size, consecutive blocks) as one request of up to
+ * BC_CLUSTER_BYTES: a file written block by block reaches the disk in a few
+ * large requests rather than one per block. The bounce buffer lives for
+ * one call (a disk write costs far more than the allocation); without it,
+ * b goes alone.
+ */
+#define BC_CLUSTER_BYTES    (64 * 1024)     /* the disk drivers' largest transfer */
+#define BC_CLUSTER_MAX      (BC_CLUSTER_BYTES / 512)
 
-	if (err) {
-		pr_err("bcache: %s: writing block %llu failed (%d), kept dirty\n",
-		       b->bd->name, (unsigned long long)b->block, err);
-		return err;
-	}
+static void bc_mark_clean(struct buf *b)
+{
 	b->dirty = false;
 	bc_stats.dirty--;
 	bc_stats.writebacks++;
+}
+
+static int bc_write_run(struct buf **run, unsigned int n, u8 *bounce)
+{
+	struct buf *b = run[0];
+	const void *data = b->data;
+	int err;
+
+	if (n > 1) {
+		for (unsigned int i = 0; i < n; i++)
+			memcpy(bounce + (size_t)i * b->size, run[i]->data, b->size);
+		data = bounce;
+	}
+	err = blk_write(b->bd, b->block * bc_sectors(b), n * bc_sectors(b), data);
+	if (err) {
+		pr_err("bcache: %s: writing blocks %llu-%llu failed (%d), kept dirty\n",
+		       b->bd->name, (unsigned long long)b->block,
+		       (unsigned long long)(b->block + n - 1), err);
+		return err;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		bc_mark_clean(run[i]);
 	return 0;
+}
+
+static struct buf *bc_lookup(struct blkdev *bd, u64 block, u32 size);
+
+static struct buf *bc_dirty_at(struct buf *b, u64 block)
+{
+	struct buf *n = bc_lookup(b->bd, block, b->size);
+
+	return n && n->dirty ? n : NULL;
+}
+
+/* Whether a block next to b is cached and dirty: only then is a run worth a bounce buffer. */
+static bool bc_dirty_neighbour(struct buf *b)
+{
+	return (b->block > 0 && bc_dirty_at(b, b->block - 1)) || bc_dirty_at(b, b->block + 1);
+}
+
+static int bc_writeback(struct buf *b)
+{
+	struct buf *run[BC_CLUSTER_MAX];
+	unsigned int max = BC_CLUSTER_BYTES / b->size, n = 0;
+	u64 start = b->block;
+	u8 *bounce;
+	int err;
+
+	if (max < 2 || !bc_dirty_neighbour(b))
+		return bc_write_run(&b, 1, NULL);
+	bounce = kmalloc(BC_CLUSTER_BYTES, GFP_KERNEL);
+	if (!bounce)
+		return bc_write_run(&b, 1, NULL);
+	while (start > 0 && b->block - (start - 1) < max / 2 && bc_dirty_at(b, start - 1))
+		start--;
+	for (u64 blk = start; n < max; blk++) {
+		struct buf *d = blk == b->block ? b : bc_dirty_at(b, blk);
+
+		if (!d)
+			break;
+		run[n++] = d;
+	}
+	err = bc_write_run(run, n, bounce);
+	kfree(bounce);
+	return err;
 }
 
 static struct buf **bc_bucket(const struct blkdev *bd, u64 block)
