@@ -235,6 +235,53 @@ static int bc_fill(struct blkdev *bd, u64 block, u32 size, struct buf **out)
 	return 0;
 }
 
+/* How many blocks after block are neither cached nor past the end, up to max. */
+static unsigned int bc_uncached_after(struct blkdev *bd, u64 block, u32 size, unsigned int max)
+{
+	u64 last = bd->sectors / (size / bd->sector_size);
+	unsigned int n = 0;
+
+	while (n < max && block + 1 + n < last && !bc_lookup(bd, block + 1 + n, size))
+		n++;
+	return n;
+}
+
+/*
+ * Sequential reading (the block before was cached too): read the uncached
+ * blocks that follow in one request and cache them unheld, so a file read
+ * block by block costs one disk request per 64 KiB. Best effort: a failure
+ * here costs nothing, the later bread reports it.
+ */
+static void bc_read_ahead(struct blkdev *bd, u64 block, u32 size)
+{
+	unsigned int n, sectors = size / bd->sector_size;
+	u8 *bounce;
+
+	if (block == 0 || !bc_lookup(bd, block - 1, size))
+		return;
+	n = bc_uncached_after(bd, block, size, BC_CLUSTER_BYTES / size);
+	if (!n)
+		return;
+	bounce = kmalloc((size_t)n * size, GFP_KERNEL);
+	if (!bounce)
+		return;
+	if (!blk_read(bd, (block + 1) * sectors, n * sectors, bounce)) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct buf *b = bc_get(size);
+
+			if (!b)
+				break;
+			b->bd = bd, b->block = block + 1 + i, b->size = size, b->dirty = false;
+			memcpy(b->data, bounce + (size_t)i * size, size);
+			b->refs = 0;
+			list_add(&b->lru, &bc_lru);
+			bc_hash_add(b);
+			bc_stats.readahead++;
+		}
+	}
+	kfree(bounce);
+}
+
 int bread(struct blkdev *bd, u64 block, u32 size, struct buf **out)
 {
 	struct buf *b;
@@ -253,6 +300,8 @@ int bread(struct blkdev *bd, u64 block, u32 size, struct buf **out)
 	} else {
 		bc_stats.misses++;
 		err = bc_fill(bd, block, size, out);
+		if (!err)
+			bc_read_ahead(bd, block, size);
 	}
 	mutex_unlock(&bc_lock);
 	return err;

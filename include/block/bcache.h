@@ -21,6 +21,7 @@ struct buf {
 
 struct bcache_stats {
 	u64 hits, misses, writebacks, evictions;
+	u64 readahead;          /* blocks cached by sequential read-ahead */
 	unsigned int buffers, dirty;
 };
 
