@@ -55,13 +55,20 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+#define BYTE_TO_WORD 0x0101010101010101ULL   /* a byte repeated in all eight lanes */
+
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t words = n / sizeof(uint64_t), tail = n % sizeof(uint64_t);
+	uint64_t pattern = (uint64_t)(unsigned char)c * BYTE_TO_WORD;
 
-	__asm__ __volatile__("rep stosb"
-			     : "+D"(d), "+c"(n)
-			     : "a"(c)
+	/* Words first, as memcpy: zeroing a page is 512 steps, not 4096. */
+	__asm__ __volatile__("rep stosq\n\t"
+			     "mov %[tail], %%rcx\n\t"
+			     "rep stosb"
+			     : "+D"(d), "+c"(words)
+			     : "a"(pattern), [tail] "r"(tail)
 			     : "memory");
 	return dst;
 }

@@ -83,21 +83,28 @@ int copy_to_user(void *udst, const void *src, size_t n)
 
 int clear_user(void *udst, size_t n)
 {
+	size_t left = n / sizeof(u64), tail = n % sizeof(u64);
+
 	if (!access_ok((u64)udst, n))
 		return -EFAULT;
 	user_access_begin();
+	/* Words, then the tail; left is non-zero after a fault in either. */
 	__asm__ __volatile__(
-		"1: rep stosb\n"
-		"2:\n"
+		"1: rep stosq\n"
+		"   mov %[tail], %%rcx\n"
+		"2: rep stosb\n"
+		"3:\n"
 		EX_FIXUP_BEGIN
-		"3: jmp 2b\n"
+		"4: lea (%[tail], %%rcx, 8), %%rcx\n"
+		"   jmp 3b\n"
 		EX_FIXUP_END
-		EX_TABLE(1b, 3b)
-		: "+D"(udst), "+c"(n)
-		: "a"(0)
+		EX_TABLE(1b, 4b)
+		EX_TABLE(2b, 3b)
+		: "+D"(udst), "+c"(left)
+		: "a"(0), [tail] "r"(tail)
 		: "memory");
 	user_access_end();
-	return n ? -EFAULT : 0;
+	return left ? -EFAULT : 0;
 }
 
 /* One user byte into *c. 0 or -EFAULT. */
