@@ -70,6 +70,7 @@ static struct dentry *alloc(struct inode *inode, const char *name, size_t len)
 	list_init(&d->hash_node);
 	list_init(&d->lru_node);
 	inode->sb->dentries++;
+	inode->dentries++;
 	return d;
 }
 
@@ -136,6 +137,7 @@ static struct dentry *d_free(struct dentry *d)
 
 	d_drop(d);
 	d->sb->dentries--;
+	d->inode->dentries--;
 	iput(d->inode);
 	if (d->name != d->iname)
 		kfree(d->name);
@@ -161,6 +163,43 @@ void dput(struct dentry *d)
 	put(d);
 	if (unused_count > CONFIG_VFS_DCACHE_UNUSED)
 		d_prune(NULL, CONFIG_VFS_DCACHE_UNUSED);
+}
+
+/* Unhashes d; an unused one goes now, so it pins its inode no longer. */
+static void forget(struct dentry *d)
+{
+	d_drop(d);
+	if (d->refs)
+		return;                 /* freed with its last user */
+	list_del(&d->lru_node);
+	unused_count--;
+	put(d_free(d));
+}
+
+/*
+ * The inode's other cached names (hard links, FAT's case aliases, a
+ * damaged disk's second name) may be stale once one name is removed or
+ * moved: forget them and ask the filesystem again. A whole-cache scan,
+ * but only for an inode with more than one dentry. Mount points stay.
+ * Freeing one may release its parents, never a hashed entry still ahead.
+ */
+void d_drop_aliases(struct dentry *keep)
+{
+	struct inode *inode = keep->inode;
+
+	if (inode->dentries < 2)
+		return;
+	for (unsigned int i = 0; i < DHASH_SIZE; i++) {
+		struct list_head *pos = dhash[i].next;
+
+		while (pos != &dhash[i]) {
+			struct dentry *d = list_entry(pos, struct dentry, hash_node);
+
+			pos = pos->next;
+			if (d != keep && d->inode == inode && !d->mounted)
+				forget(d);
+		}
+	}
 }
 
 /*
@@ -210,10 +249,16 @@ int d_move(struct dentry *d, struct dentry *new_parent, const char *name, size_t
 	return 0;
 }
 
+/* By inode: a directory's other name (an alias) is the same directory. */
 bool d_is_ancestor(struct dentry *ancestor, struct dentry *d)
 {
+	return d_is_ancestor_inode(ancestor->inode, d);
+}
+
+bool d_is_ancestor_inode(struct inode *ancestor, struct dentry *d)
+{
 	for (;;) {
-		if (d == ancestor)
+		if (d->inode == ancestor)
 			return true;
 		if (d->parent == d)
 			return false;

@@ -20,10 +20,14 @@ struct dentry *dget(struct dentry *d);
 void dput(struct dentry *d);
 /* Unhashes d: no lookup finds it again; it is freed with its last reference. */
 void d_drop(struct dentry *d);
+/* Unhashes every other cached name of keep's inode (after rmdir, unlink, rename). */
+void d_drop_aliases(struct dentry *keep);
 int d_move(struct dentry *d, struct dentry *new_parent, const char *name, size_t len);
 /* Frees unused dentries of sb (NULL: any) until at most keep unused remain. */
 void d_prune(struct super_block *sb, long keep);
+/* Whether ancestor (or its inode, under any name) is d or above it in d's filesystem. */
 bool d_is_ancestor(struct dentry *ancestor, struct dentry *d);
+bool d_is_ancestor_inode(struct inode *ancestor, struct dentry *d);
 
 /* --- mount.c --- */
 struct vfsmount *lookup_mnt(struct vfsmount *parent, struct dentry *d);

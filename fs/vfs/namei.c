@@ -7,6 +7,7 @@
 #include <fs/vfs.h>
 #include <mm/heap.h>
 #include <tessera/errno.h>
+#include <tessera/printk.h>
 #include <lib/string.h>
 #include "internal.h"
 
@@ -18,6 +19,23 @@ struct walk {
 };
 
 static int walk(struct walk *w, const char *s, unsigned int flags, struct parent_lookup *pl);
+
+/*
+ * A directory found inside itself: a damaged disk whose entry points back
+ * at an ancestor. Caching it would make the dentry tree endless (each
+ * turn of the loop a new dentry, rename's ancestry check fooled), so no
+ * filesystem gets it past here. A second name elsewhere (FAT's case
+ * aliases) is no loop and stays allowed. Linux: d_splice_alias.
+ */
+static int check_loop(struct dentry *dir, const char *name, size_t len, struct inode *inode)
+{
+	if (!S_ISDIR(inode->mode) || !d_is_ancestor_inode(inode, dir))
+		return 0;
+	pr_warn("vfs: %s: '%.*s' in directory %llu leads back to its ancestor %llu "
+		"(a loop); refused\n", inode->sb->type->name, (int)len, name,
+		(unsigned long long)dir->inode->ino, (unsigned long long)inode->ino);
+	return -ELOOP;
+}
 
 int lookup_child(struct dentry *dir, const char *name, size_t len, struct dentry **out)
 {
@@ -34,6 +52,11 @@ int lookup_child(struct dentry *dir, const char *name, size_t len, struct dentry
 	err = dir->inode->iops->lookup(dir->inode, name, len, &inode);
 	if (err)
 		return err;
+	err = check_loop(dir, name, len, inode);
+	if (err) {
+		iput(inode);
+		return err;
+	}
 	d = d_alloc(dir, name, len, inode);
 	if (!d) {
 		iput(inode);

@@ -197,8 +197,10 @@ static int do_remove(struct fs_struct *fs, const struct path *base, const char *
 	else
 		err = d_inode->iops->unlink ? d_inode->iops->unlink(d_inode, pl.last, pl.last_len,
 								     victim->inode) : -EPERM;
-	if (!err)
+	if (!err) {
+		d_drop_aliases(victim);
 		d_drop(victim);         /* freed with its last user: open files keep the inode */
+	}
 	dput(victim);
 	__path_put(&pl.dir);
 out:

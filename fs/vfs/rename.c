@@ -75,8 +75,11 @@ static int do_rename(struct rename_ends *r)
 				    r->from->inode, r->to ? r->to->inode : NULL);
 	if (err)
 		return err;
-	if (r->to)
+	d_drop_aliases(r->from);
+	if (r->to) {
+		d_drop_aliases(r->to);
 		d_drop(r->to);
+	}
 	/* Out of memory for the new name: forget the entry; a lookup finds it again. */
 	if (d_move(r->from, r->new.dir.dentry, r->new.last, r->new.last_len))
 		d_drop(r->from);

@@ -224,6 +224,7 @@ struct inode {
 	kdev_t rdev;                  /* device nodes */
 	struct vfs_time atime, mtime, ctime;
 	int refs;                    /* under the namespace lock */
+	int dentries;                /* cached names: more than one means aliases */
 	struct super_block *sb;
 	const struct inode_ops *iops;
 	const struct file_ops *fops;
