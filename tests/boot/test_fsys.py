@@ -13,7 +13,6 @@ import re
 import shutil
 import struct
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +21,8 @@ from boot import shell as kshell
 
 FRAGMENT = ["CONFIG_VFS=y", "CONFIG_RAMFS=y", "CONFIG_INITRAMFS=y", "CONFIG_DEVFS=y",
             "CONFIG_USER_SPACE=y", "CONFIG_PROCESSES=y", "CONFIG_PCI=y", "CONFIG_BLOCK=y",
-            "CONFIG_BLK_ATA=y", "CONFIG_BLK_VIRTIO=y", "CONFIG_BLK_CACHE=y"]
-# ext2 and procfs when the tree has them (a fragment naming an unknown option fails).
-OPTIONAL = {"CONFIG_FS_EXT2": "fs/Kconfig", "CONFIG_FS_PROC": "fs/Kconfig"}
+            "CONFIG_BLK_ATA=y", "CONFIG_BLK_VIRTIO=y", "CONFIG_BLK_CACHE=y",
+            "CONFIG_FS_EXT2=y", "CONFIG_FS_PROC=y"]
 
 SECTOR = 512
 DISK_SECTORS = 16 * 2048                # 16 MiB
@@ -240,18 +238,11 @@ def _extra_dir():
     return kshell.programs("fsys", PROGRAMS)
 
 
-def fragment():
-    src = Path(__file__).resolve().parents[2]
-    extra = [opt + "=y" for opt, kconfig in OPTIONAL.items()
-             if re.search(r"^config %s$" % opt[len("CONFIG_"):], (src / kconfig).read_text(), re.M)]
-    return FRAGMENT + extra
-
-
 @pytest.fixture(scope="module")
 def fsys():
     extra = _extra_dir()
     try:
-        return kbuild.build("fsys", defconfig="qemu_defconfig", fragment=fragment(),
+        return kbuild.build("fsys", defconfig="qemu_defconfig", fragment=FRAGMENT,
                             goals=("all", "iso", "USR_EXTRA=%s" % extra))
     except kbuild.BuildError as e:
         pytest.fail("building the fsys kernel failed:\n%s" % e, pytrace=False)
@@ -343,8 +334,7 @@ def test_root_that_fails_falls_back_to_initramfs(fsys, boot, tmp_path):
 
 def ext2_image(fsys, tmp_path):
     """An MBR disk whose partition 1 is an ext2 holding the initramfs's programs."""
-    if not fsys.enabled("FS_EXT2"):
-        pytest.skip("ext2 is not in this kernel")
+    assert fsys.enabled("FS_EXT2"), "the test kernel lost CONFIG_FS_EXT2"
     if not shutil.which("mke2fs") or not shutil.which("debugfs"):
         pytest.skip("mke2fs/debugfs not installed (Debian e2fsprogs)")
     root = tmp_path / "root"
